@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ResumesConfig(AppConfig):
+    name = "resumes"
+    label = "resumes"
+    verbose_name = "Careers"

@@ -1,0 +1,3 @@
+app_name = "summarizer-api"
+
+urlpatterns: list = []
