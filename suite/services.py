@@ -9,10 +9,14 @@ from suite import roles as R
 User = get_user_model()
 
 
+def role_group(name: str) -> Group:
+    """The group of a role; created on first use as well as by migration, so a flushed table heals."""
+    return Group.objects.get_or_create(name=name)[0]
+
+
 def roles_ensure() -> None:
-    """Create the role groups (idempotent); a migration calls the same on every database."""
     for name in R.ALL_ROLES:
-        Group.objects.get_or_create(name=name)
+        role_group(name)
 
 
 @transaction.atomic
@@ -34,7 +38,7 @@ def user_signup(*, username: str, password: str, role: str, email: str = "") -> 
         user = User.objects.create_user(username=username, email=email, password=password)
     except IntegrityError:  # lost a race with another sign-up of the same name
         raise ValidationError({"username": ["A user with that username already exists."]}) from None
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     return user
 
 
@@ -42,7 +46,7 @@ def user_signup(*, username: str, password: str, role: str, email: str = "") -> 
 def role_grant(*, user: User, role: str) -> None:
     if role not in R.ALL_ROLES:
         raise ValidationError({"role": [f"Unknown role {role!r}."]})
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
 
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
@@ -66,6 +70,6 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
             setattr(user, key, value)
         user.save()
         if role:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(role_group(role))
         out.append((username, password, role or ("admin" if flags.get("is_superuser") else "staff")))
     return out

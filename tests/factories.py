@@ -1,8 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from chatbot.models import Conversation
+from suite.services import role_group
 
 PASSWORD = "correct-horse-battery"
 
@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(obj, create, extracted, **kwargs):
         obj.save()
         if extracted:
-            obj.groups.add(Group.objects.get(name=extracted))
+            obj.groups.add(role_group(extracted))
 
 
 class ConversationFactory(factory.django.DjangoModelFactory):
