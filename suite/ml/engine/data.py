@@ -1,0 +1,143 @@
+"""From examples to tensors and from logits back to predictions, per task type."""
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from suite.ml import kinds as K
+from suite.ml.metrics import bio_to_spans
+
+
+def pair_text(query: str, candidate: str, sep: str) -> str:
+    """Ranking inputs are one string, so every strategy (and the shared embedding cache) sees the same text."""
+    return f"{query} {sep} {candidate}"
+
+
+def token_tags(labels: tuple[str, ...]) -> list[str]:
+    return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
+
+
+@dataclass
+class SequenceItems:
+    texts: list[str]
+    targets: torch.Tensor
+
+
+def sequence_items(task_type: str, labels: tuple[str, ...], examples: list[dict], sep: str) -> SequenceItems:
+    """One text and one target per item; an extractive summary gives one item per sentence."""
+    texts, targets = [], []
+    for ex in examples:
+        x, y = ex["input"], ex["target"]
+        if task_type == K.CLASSIFICATION:
+            texts.append(x)
+            targets.append(labels.index(str(y)))
+        elif task_type == K.MULTILABEL:
+            texts.append(x)
+            targets.append([1.0 if label in y else 0.0 for label in labels])
+        elif task_type == K.RANKING:
+            texts.append(pair_text(x["query"], x["candidate"], sep))
+            targets.append([min(float(y), 1.0)])
+        elif task_type == K.EXTRACTIVE_SUMMARY:
+            chosen = set(y["selected"])
+            for i, sentence in enumerate(x["sentences"]):
+                texts.append(sentence)
+                targets.append([1.0 if i in chosen else 0.0])
+    dtype = torch.long if task_type == K.CLASSIFICATION else torch.float
+    return SequenceItems(texts, torch.tensor(targets, dtype=dtype))
+
+
+def loss_fn(task_type: str):
+    if task_type in (K.CLASSIFICATION, K.TOKEN_CLASSIFICATION):
+        return torch.nn.CrossEntropyLoss(ignore_index=-100)
+    return torch.nn.BCEWithLogitsLoss()
+
+
+# --- token classification ---------------------------------------------------------------------
+
+
+@dataclass
+class TokenWindows:
+    input_ids: list[list[int]]
+    attention_mask: list[list[int]]
+    offsets: list[list[tuple[int, int]]]
+    example_index: list[int]
+    tags: list[list[int]] | None
+
+
+def token_windows(tokenizer, texts: list[str], *, max_length: int, spans: list[list] | None, labels) -> TokenWindows:
+    """Overlapping windows over long texts, each token tagged B-/I-/O from the character spans."""
+    enc = tokenizer(
+        texts, truncation=True, max_length=max_length, stride=max(8, max_length // 4),
+        return_overflowing_tokens=True, return_offsets_mapping=True, padding=False,
+    )
+    mapping = enc["overflow_to_sample_mapping"]
+    tag_index = {t: i for i, t in enumerate(token_tags(labels))}
+    all_tags = [] if spans is not None else None
+    for w, offsets in enumerate(enc["offset_mapping"]):
+        if spans is None:
+            continue
+        ex_spans = sorted(spans[mapping[w]], key=lambda s: s[0])
+        tags, previous = [], None
+        for start, end in offsets:
+            if start == end:  # special token
+                tags.append(-100)
+                previous = None
+                continue
+            hit = next((i for i, s in enumerate(ex_spans) if s[0] <= start < s[1]), None)
+            if hit is None:
+                tags.append(tag_index["O"])
+            else:
+                prefix = "I" if previous == hit else "B"
+                tags.append(tag_index[f"{prefix}-{ex_spans[hit][2]}"])
+            previous = hit
+        all_tags.append(tags)
+    return TokenWindows(enc["input_ids"], enc["attention_mask"], [list(map(tuple, o)) for o in enc["offset_mapping"]], list(mapping), all_tags)
+
+
+def spans_from_windows(windows: TokenWindows, probs: list[np.ndarray], n_texts: int, labels) -> list[list]:
+    """Merge window predictions (each token keeps its most confident window) into character spans."""
+    tags = token_tags(labels)
+    best: list[dict[tuple[int, int], tuple[float, int]]] = [dict() for _ in range(n_texts)]
+    for w, p in enumerate(probs):
+        ex = windows.example_index[w]
+        for (start, end), row in zip(windows.offsets[w], p):
+            if start == end:
+                continue
+            k = int(row.argmax())
+            if (start, end) not in best[ex] or row[k] > best[ex][(start, end)][0]:
+                best[ex][(start, end)] = (float(row[k]), k)
+    out = []
+    for ex_best in best:
+        ordered = sorted(ex_best.items())
+        seq = [tags[k] for _, (_, k) in ordered]
+        spans = []
+        for s, e, label in bio_to_spans(seq):
+            conf = float(np.mean([ordered[i][1][0] for i in range(s, e)]))
+            spans.append([ordered[s][0][0], ordered[e - 1][0][1], label, round(conf, 4)])
+        out.append(spans)
+    return out
+
+
+# --- predictions from logits --------------------------------------------------------------------
+
+
+def sequence_predictions(task_type: str, labels, logits: np.ndarray) -> list[dict]:
+    if task_type == K.CLASSIFICATION:
+        probs = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
+        return [
+            {"label": labels[int(p.argmax())], "score": float(p.max()), "scores": {l: float(v) for l, v in zip(labels, p)}}
+            for p in probs
+        ]
+    probs = torch.sigmoid(torch.from_numpy(logits)).numpy()
+    if task_type == K.MULTILABEL:
+        return [
+            {"labels": [l for l, v in zip(labels, p) if v >= 0.5], "scores": {l: float(v) for l, v in zip(labels, p)}}
+            for p in probs
+        ]
+    return [{"score": float(p[0])} for p in probs]
+
+
+def summary_selection(scores: list[float], k: int | None) -> list[int]:
+    """The k best sentences, in document order; by default about a fifth of the document, at least one."""
+    k = k or max(1, round(len(scores) * 0.2))
+    return sorted(int(i) for i in np.argsort(-np.asarray(scores), kind="stable")[:k])

