@@ -16,7 +16,7 @@ INTEGRATION_ENV := DATABASE_URL=postgres://fineloop:fineloop@127.0.0.1:5432/fine
 
 export WEB_HOST WEB_PORT
 
-.PHONY: run test test-integration install browser migrate demo services clean
+.PHONY: run test test-integration install browser migrate demo services bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ services:
 
 test-integration: install browser services
 	$(INTEGRATION_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/ml.py
 
 clean:
 	rm -rf var/test .pytest_cache
