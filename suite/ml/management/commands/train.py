@@ -4,6 +4,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from suite.ml import kinds as K
@@ -86,7 +87,13 @@ class Command(BaseCommand):
 
     def _execute_with_progress(self, run: TrainingRun, *, quiet: bool) -> TrainingRun:
         """Train here, in this process, while the bar follows the progress the run writes to its row."""
-        worker = threading.Thread(target=services.training_run_execute, kwargs={"run_id": run.pk, "worker": "manage.py train"})
+        def execute():
+            try:
+                services.training_run_execute(run_id=run.pk, worker="manage.py train")
+            finally:
+                connection.close()  # this thread's own connection; left open it would pin the database
+
+        worker = threading.Thread(target=execute)
         worker.start()
         with tqdm(total=100, unit="%", disable=quiet, desc=f"{run.kind} #{run.pk}", file=self.stderr) as bar:
             while worker.is_alive():
