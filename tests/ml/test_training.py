@@ -157,3 +157,32 @@ def test_snapshots_drop_duplicates_hash_content_and_keep_groups_whole():
     assert not groups["train"] & groups["test"] and not groups["train"] & groups["validation"]
     assert not groups["validation"] & groups["test"]
     assert all(len(rows) for rows in data.values())
+
+
+def test_a_generative_kind_trains_on_the_gpu_queue_and_is_gated(celery_worker):
+    from tests.tiny_models import sentences
+
+    rows = sentences(90, seed=3, words=(2, 4))
+    examples = [{"id": str(i), "group": str(i), "input": s, "target": s} for i, s in enumerate(rows)]
+    snapshot = services.snapshot_create(kind="tests.copy", examples=examples, origin="copy task")
+
+    run = finished(services.training_run_start(
+        kind="tests.copy", strategy="full", snapshot=snapshot,
+        hyperparameters={"epochs": 6, "learning_rate": 1e-2, "batch_size": 8, "max_length": 16},
+    ))
+
+    assert run.status == "succeeded", run.error
+    from celery.result import AsyncResult
+
+    assert AsyncResult(run.celery_task_id).result == "succeeded"
+    assert run.gate["metric"] == "rougeL" and run.gate["against"] == "the untrained default"
+    assert run.test_metrics["rougeL"] > run.baseline_metrics["rougeL"] == 0.0
+    assert run.gate["promoted"]
+    assert (run.version.artifact_path / "model.safetensors").exists()
+
+
+@pytest.mark.django_db
+def test_a_generative_kind_needs_a_configured_generator(settings):
+    settings.SUITE_GENERATOR = ""
+    with pytest.raises(ValidationError, match="SUITE_GENERATOR"):
+        services.training_run_start(kind="tests.copy")

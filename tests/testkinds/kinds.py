@@ -46,3 +46,13 @@ class Skills(K.ModelKind):
 
     def default_predict(self, inputs):
         return [{"spans": []} for _ in inputs]
+
+
+@K.register
+class Copy(K.ModelKind):
+    name = "tests.copy"
+    task_type = K.SEQ2SEQ
+    description = "Repeat the input: the smallest task a generative model can learn."
+
+    def default_predict(self, inputs):
+        return [{"text": ""} for _ in inputs]
