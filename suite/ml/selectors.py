@@ -58,3 +58,11 @@ def alias_history(*, kind: str):
 def run_list(*, kind: str | None = None):
     runs = TrainingRun.objects.select_related("snapshot")
     return runs.filter(kind=kind) if kind else runs
+
+
+def snapshot_list(*, kind: str):
+    return DatasetSnapshot.objects.filter(kind=kind)
+
+
+def alias_list(*, kind: str):
+    return ModelAlias.objects.filter(kind=kind).select_related("version").order_by("name")

@@ -1,6 +1,6 @@
 """Splits keep groups whole, follow the ratios, keep labels balanced and repeat for the same seed."""
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import pytest
 

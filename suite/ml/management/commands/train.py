@@ -1,6 +1,5 @@
 import json
 import threading
-import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
