@@ -1,3 +1,16 @@
+from django.urls import path
+
+from annotation import api
+
 app_name = "annotation-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("flags/", api.FlagCreateApi.as_view(), name="flag-create"),
+    path("tasks/next/", api.TaskNextApi.as_view(), name="task-next"),
+    path("tasks/<int:pk>/annotations/", api.AnnotationSubmitApi.as_view(), name="annotation-submit"),
+    path("tasks/<int:pk>/skip/", api.TaskSkipApi.as_view(), name="task-skip"),
+    path("tasks/<int:pk>/adjudicate/", api.TaskAdjudicateApi.as_view(), name="task-adjudicate"),
+    path("review/", api.ReviewQueueApi.as_view(), name="review-queue"),
+    path("annotations/<int:pk>/review/", api.AnnotationReviewApi.as_view(), name="annotation-review"),
+    path("snapshots/", api.SnapshotCreateApi.as_view(), name="snapshot-create"),
+]

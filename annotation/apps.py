@@ -5,3 +5,10 @@ class AnnotationConfig(AppConfig):
     name = "annotation"
     label = "annotation"
     verbose_name = "Annotation"
+
+    def ready(self):
+        from annotation.selectors import accepted_examples
+        from suite.ml.services import example_source_register
+
+        # suite.ml reads accepted annotations through this hook; it never imports this app.
+        example_source_register(accepted_examples)

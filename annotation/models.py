@@ -1,1 +1,149 @@
-from django.db import models  # noqa: F401
+"""Flags on model outputs, the tasks they open, annotations with the prediction they started from, reviews."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from suite.ml.models import ModelOutput, ModelVersion
+
+
+class FeedbackType(models.TextChoices):
+    CLASSIFICATION = "classification"
+    SPANS = "spans"
+    CORRECTION = "correction"
+    PREFERENCE = "preference"
+    RATING = "rating"
+
+
+class AnnotationProject(models.Model):
+    """A queue of items of one kind, with how many annotators label each item."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=100, db_index=True)
+    overlap = models.PositiveSmallIntegerField(default=1, help_text="annotators per item, for agreement")
+    instructions = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="annotation_project_name_per_kind")]
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+
+class AnnotationTask(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"  # waiting for annotators
+        IN_REVIEW = "in_review"  # enough annotations; a reviewer decides
+        ACCEPTED = "accepted"  # an accepted annotation is training data
+        REJECTED = "rejected"
+
+    class Source(models.TextChoices):
+        FLAG = "flag"
+        IMPORT = "import"
+
+    project = models.ForeignKey(AnnotationProject, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=100, db_index=True)
+    feedback_type = models.CharField(max_length=20, choices=FeedbackType.choices)
+    output = models.OneToOneField(ModelOutput, null=True, blank=True, on_delete=models.CASCADE, related_name="annotation_task")
+    input = models.JSONField()
+    group = models.CharField(max_length=200, blank=True, help_text="source document, conversation or resume")
+    # AI pre-annotation: what the serving model said, which version said it, how sure it was.
+    prediction = models.JSONField(null=True, blank=True)
+    prediction_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    prediction_score = models.FloatField(null=True, blank=True)
+    personal = models.BooleanField(default=False, help_text="health data: annotators see it masked")
+    subject_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    flag_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-flag_count", "prediction_score", "created_at"]
+        indexes = [models.Index(fields=["project", "status", "-flag_count", "prediction_score", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} task #{self.pk} ({self.status})"
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        WRONG = "wrong"
+        UNSAFE = "unsafe"
+        INCOMPLETE = "incomplete"
+        OTHER = "other"
+
+    output = models.ForeignKey(ModelOutput, on_delete=models.CASCADE, related_name="flags")
+    task = models.ForeignKey(AnnotationTask, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    comment = models.TextField(blank=True)
+    correction = models.JSONField(null=True, blank=True, help_text="the flagger's own answer, if they gave one")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Assignment(models.Model):
+    """An item served to an annotator; one per pair, so nobody gets the same item twice."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned"
+        SUBMITTED = "submitted"
+        SKIPPED = "skipped"
+
+    task = models.ForeignKey(AnnotationTask, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    skip_reason = models.CharField(max_length=500, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "annotator"], name="annotation_one_assignment_per_annotator")]
+        indexes = [models.Index(fields=["annotator", "status"])]
+
+
+class Annotation(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    task = models.ForeignKey(AnnotationTask, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations")
+    result = models.JSONField()
+    parent_prediction = models.JSONField(null=True, blank=True, help_text="the pre-annotation it started from")
+    changed = models.BooleanField(default=True, help_text="differs from the pre-annotation")
+    seconds_spent = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    adjudicated = models.BooleanField(default=False, help_text="written by a reviewer deciding between annotators")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    review_comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(status="accepted"), name="annotation_one_accepted_per_task"
+            ),
+        ]
+
+
+class AuditEntry(models.Model):
+    """Who looked at which unmasked personal record, and when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    task = models.ForeignKey(AnnotationTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]

@@ -19,6 +19,16 @@ EXTRACTIVE_SUMMARY = "extractive_summary"
 SEQ2SEQ = "seq2seq"
 TASK_TYPES = (CLASSIFICATION, MULTILABEL, TOKEN_CLASSIFICATION, RANKING, EXTRACTIVE_SUMMARY, SEQ2SEQ)
 
+# How people correct each task type in the annotation app, unless a kind says otherwise.
+FEEDBACK_TYPE = {
+    CLASSIFICATION: "classification",
+    MULTILABEL: "classification",
+    TOKEN_CLASSIFICATION: "spans",
+    RANKING: "rating",
+    EXTRACTIVE_SUMMARY: "correction",
+    SEQ2SEQ: "correction",
+}
+
 # The metric the gate compares when a kind does not name its own.
 PRIMARY_METRIC = {
     CLASSIFICATION: "macro_f1",
@@ -52,6 +62,10 @@ class ModelKind:
     default_strategy: ClassVar[str] = "full"
     # Accepted annotations needed before the beat schedule starts a new run by itself.
     retrain_threshold: ClassVar[int | None] = None
+    # Feedback type in the annotation app (classification, spans, correction, preference, rating).
+    feedback: ClassVar[str | None] = None
+    # Inputs hold personal health data: annotators see them masked, only the owner sees the original.
+    personal_data: ClassVar[bool] = False
 
     # --- what a subclass provides ------------------------------------------------------------
 
@@ -68,7 +82,26 @@ class ModelKind:
             "target": annotation["result"],
         }
 
+    def result_from_prediction(self, prediction: dict):
+        """The model's prediction in the shape of an annotation result: what a task is pre-filled with."""
+        t = self.task_type
+        if t == CLASSIFICATION:
+            return prediction.get("label")
+        if t == MULTILABEL:
+            return list(prediction.get("labels", []))
+        if t == TOKEN_CLASSIFICATION:
+            return [list(span[:3]) for span in prediction.get("spans", [])]
+        if t == EXTRACTIVE_SUMMARY:
+            return {"selected": list(prediction.get("selected", []))}
+        if t == SEQ2SEQ:
+            return prediction.get("text", "")
+        return prediction.get("score")
+
     # --- what every kind gets ------------------------------------------------------------------
+
+    @property
+    def feedback_type(self) -> str:
+        return self.feedback or FEEDBACK_TYPE[self.task_type]
 
     @property
     def primary_metric(self) -> str:

@@ -56,3 +56,15 @@ class Copy(K.ModelKind):
 
     def default_predict(self, inputs):
         return [{"text": ""} for _ in inputs]
+
+
+@K.register
+class HealthIntent(K.ModelKind):
+    name = "tests.health_intent"
+    task_type = K.CLASSIFICATION
+    labels = ("question", "book")
+    personal_data = True
+    description = "What a patient's message asks for; the messages are personal health data."
+
+    def default_predict(self, inputs):
+        return [{"label": "book" if "appointment" in t.lower() else "question", "score": 0.6, "scores": {}} for t in inputs]

@@ -1,0 +1,160 @@
+"""The annotation loop over the API: flag, take the next item, answer, review, adjudicate, freeze a dataset."""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation import selectors, services
+from annotation.models import Annotation, AnnotationTask, Flag
+from suite import access
+from suite.ml.kinds import get_kind
+from suite.ml.models import ModelOutput
+
+
+class AnnotationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Annotation
+        fields = ["id", "task", "annotator", "result", "parent_prediction", "changed", "seconds_spent", "status",
+                  "adjudicated", "reviewer", "review_comment", "created_at", "reviewed_at"]
+
+
+class TaskOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    feedback_type = serializers.CharField()
+    status = serializers.CharField()
+    input = serializers.JSONField()
+    prediction = serializers.JSONField(allow_null=True)
+    prediction_version = serializers.IntegerField(allow_null=True, source="prediction_version.number", default=None)
+    prediction_score = serializers.FloatField(allow_null=True)
+    flag_count = serializers.IntegerField()
+    personal = serializers.BooleanField()
+    labels = serializers.SerializerMethodField()
+
+    def get_labels(self, task) -> list[str]:
+        return list(get_kind(task.kind).labels)
+
+
+def task_out(task: AnnotationTask, user) -> dict:
+    data = TaskOutput(task).data
+    data["input"] = selectors.task_input_for(task=task, user=user)
+    return data
+
+
+class FlagCreateApi(APIView):
+    class FlagInput(serializers.Serializer):
+        output = serializers.IntegerField()
+        reason = serializers.ChoiceField(choices=Flag.Reason.choices)
+        comment = serializers.CharField(required=False, allow_blank=True, default="")
+        correction = serializers.JSONField(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=FlagInput, responses={201: OpenApiResponse(description="the flag and its task")}, operation_id="annotation_flag_create")
+    def post(self, request):
+        data = self.FlagInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        output = ModelOutput.objects.filter(pk=v["output"]).first()
+        if output is None or (output.owner_id != request.user.pk and not access.is_staff(request.user)):
+            return Response({"error": {"code": "not_found", "message": "No such output.", "fields": {}}}, status=404)
+        flag = services.flag_create(output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"])
+        return Response({"id": flag.pk, "task": flag.task_id, "reason": flag.reason}, status=status.HTTP_201_CREATED)
+
+
+class TaskNextApi(APIView):
+    @extend_schema(responses={200: TaskOutput, 204: OpenApiResponse(description="the queue is empty")}, operation_id="annotation_task_next")
+    def get(self, request):
+        task = services.task_next(user=request.user, kind=request.query_params.get("kind") or None)
+        if task is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(task_out(task, request.user))
+
+
+def _task(pk: int) -> AnnotationTask:
+    return get_object_or_404(AnnotationTask.objects.select_related("prediction_version", "project"), pk=pk)
+
+
+class AnnotationSubmitApi(APIView):
+    class SubmitInput(serializers.Serializer):
+        result = serializers.JSONField()
+        seconds_spent = serializers.FloatField(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=SubmitInput, responses={201: AnnotationOutput}, operation_id="annotation_submit")
+    def post(self, request, pk: int):
+        data = self.SubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = services.annotation_submit(task=_task(pk), user=request.user, **data.validated_data)
+        return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
+
+
+class TaskSkipApi(APIView):
+    class SkipInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=500)
+
+    @extend_schema(request=SkipInput, responses={200: OpenApiResponse(description="skipped")}, operation_id="annotation_skip")
+    def post(self, request, pk: int):
+        data = self.SkipInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.task_skip(task=_task(pk), user=request.user, reason=data.validated_data["reason"])
+        return Response({"task": pk, "status": "skipped"})
+
+
+class ReviewQueueApi(GenericAPIView):
+    permission_classes = [access.HasRole("reviewer")]
+    serializer_class = TaskOutput
+
+    @extend_schema(responses={200: TaskOutput(many=True)}, operation_id="annotation_review_queue")
+    def get(self, request):
+        page = self.paginate_queryset(selectors.review_queue(kind=request.query_params.get("kind") or None))
+        rows = [task_out(t, request.user) | {"annotations": AnnotationOutput(t.annotations.all(), many=True).data} for t in page]
+        return self.get_paginated_response(rows)
+
+
+class AnnotationReviewApi(APIView):
+    class ReviewInput(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["accept", "reject"])
+        comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=ReviewInput, responses={200: AnnotationOutput}, operation_id="annotation_review")
+    def post(self, request, pk: int):
+        data = self.ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = get_object_or_404(Annotation, pk=pk)
+        annotation = services.annotation_review(
+            annotation=annotation, reviewer=request.user, accept=data.validated_data["decision"] == "accept",
+            comment=data.validated_data["comment"],
+        )
+        return Response(AnnotationOutput(annotation).data)
+
+
+class TaskAdjudicateApi(APIView):
+    class AdjudicateInput(serializers.Serializer):
+        result = serializers.JSONField()
+        comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=AdjudicateInput, responses={201: AnnotationOutput}, operation_id="annotation_adjudicate")
+    def post(self, request, pk: int):
+        data = self.AdjudicateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = services.task_adjudicate(task=_task(pk), reviewer=request.user, **data.validated_data)
+        return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
+
+
+class SnapshotCreateApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    class SnapshotInput(serializers.Serializer):
+        kind = serializers.CharField()
+        seed = serializers.IntegerField(required=False, default=13, min_value=0)
+
+    @extend_schema(request=SnapshotInput, responses={201: OpenApiResponse(description="the frozen snapshot")}, operation_id="annotation_snapshot_create")
+    def post(self, request):
+        data = self.SnapshotInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        snapshot = services.snapshot_freeze(user=request.user, **data.validated_data)
+        return Response(
+            {"id": snapshot.pk, "kind": snapshot.kind, "size": snapshot.size, "split_counts": snapshot.split_counts,
+             "content_hash": snapshot.content_hash},
+            status=status.HTTP_201_CREATED,
+        )
