@@ -1,4 +1,5 @@
 """The annotation loop over the API: flag, take the next item, answer, review, adjudicate, freeze a dataset."""
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -73,6 +74,23 @@ class TaskNextApi(APIView):
 
 def _task(pk: int) -> AnnotationTask:
     return get_object_or_404(AnnotationTask.objects.select_related("prediction_version", "project"), pk=pk)
+
+
+class TaskDetailApi(APIView):
+    """A task as annotators see it (personal data masked); staff may ask for the original, and it is audited."""
+
+    @extend_schema(responses={200: TaskOutput}, operation_id="annotation_task_retrieve")
+    def get(self, request, pk: int):
+        if not access.has_role(request.user, "annotator", "reviewer"):
+            raise PermissionDenied("Annotation tasks are for annotators and reviewers.")
+        task = _task(pk)
+        data = task_out(task, request.user)
+        if request.query_params.get("unmasked") == "1" and task.personal:
+            if not access.is_staff(request.user):
+                raise PermissionDenied("Only staff may see the original of personal data.")
+            services.audit_record(user=request.user, action="view_unmasked", task=task, detail=f"{task.kind} task #{task.pk}")
+            data["input"] = task.input
+        return Response(data)
 
 
 class AnnotationSubmitApi(APIView):

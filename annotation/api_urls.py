@@ -7,6 +7,7 @@ app_name = "annotation-api"
 urlpatterns = [
     path("flags/", api.FlagCreateApi.as_view(), name="flag-create"),
     path("tasks/next/", api.TaskNextApi.as_view(), name="task-next"),
+    path("tasks/<int:pk>/", api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/annotations/", api.AnnotationSubmitApi.as_view(), name="annotation-submit"),
     path("tasks/<int:pk>/skip/", api.TaskSkipApi.as_view(), name="task-skip"),
     path("tasks/<int:pk>/adjudicate/", api.TaskAdjudicateApi.as_view(), name="task-adjudicate"),
