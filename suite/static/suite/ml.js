@@ -1,0 +1,149 @@
+// Model pages: a run page follows its run live (polls the run's JSON while queued or running),
+// and the start-run form shows the chosen strategy's defaults. The plot geometry matches suite/ml/views.py.
+(function () {
+  "use strict";
+
+  var W = 480, H = 200, LEFT = 52, RIGHT = 14, TOP = 12, BOTTOM = 30;
+  var POLL_MS = 1000;
+
+  function el(id) { return document.getElementById(id); }
+
+  function esc(text) {
+    return String(text).replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+
+  function num(value, digits) {
+    return typeof value === "number" && isFinite(value) ? value.toFixed(digits) : "—";
+  }
+
+  function tick(value) { return String(Number(value.toPrecision(3))); }
+
+  function when(iso) { return iso ? iso.slice(0, 19).replace("T", " ") : "—"; }
+
+  function plotMarkup(values, best, unitRange) {
+    var n = values.length, points = [];
+    values.forEach(function (v, i) {
+      if (typeof v === "number" && isFinite(v)) points.push([i + 1, v]);
+    });
+    if (!points.length) return '<text class="empty" x="240" y="100" text-anchor="middle">No epochs yet</text>';
+    var ys = points.map(function (p) { return p[1]; });
+    var low = Math.min(0, Math.min.apply(null, ys)), high = Math.max.apply(null, ys);
+    if (unitRange && high <= 1) high = 1;
+    if (high <= low) high = low + 1;
+    var width = W - LEFT - RIGHT, height = H - TOP - BOTTOM, right = W - RIGHT, bottom = H - BOTTOM;
+    function x(epoch) { return LEFT + (n > 1 ? width * (epoch - 1) / (n - 1) : width / 2); }
+    function y(v) { return TOP + height * (1 - (v - low) / (high - low)); }
+    var out = '<line class="axis" x1="' + LEFT + '" y1="' + bottom + '" x2="' + right + '" y2="' + bottom + '"/>' +
+      '<line class="axis" x1="' + LEFT + '" y1="' + TOP + '" x2="' + LEFT + '" y2="' + bottom + '"/>';
+    [low, (low + high) / 2, high].forEach(function (v) {
+      var ty = y(v).toFixed(1);
+      out += '<line class="grid" x1="' + LEFT + '" y1="' + ty + '" x2="' + right + '" y2="' + ty + '"/>' +
+        '<text class="tick" x="' + (LEFT - 6) + '" y="' + ty + '" dy="4" text-anchor="end">' + tick(v) + "</text>";
+    });
+    var step = Math.ceil(n / 10), radius = n > 30 ? 2.5 : 4;
+    for (var e = 1; e <= n; e++) {
+      if ((e - 1) % step === 0) {
+        out += '<text class="tick" x="' + x(e).toFixed(1) + '" y="' + (bottom + 16) + '" text-anchor="middle">' + e + "</text>";
+      }
+    }
+    out += '<polyline class="line" points="' + points.map(function (p) {
+      return x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1);
+    }).join(" ") + '"/>';
+    points.forEach(function (p) {
+      out += '<circle class="point' + (p[0] === best ? " best" : "") + '" cx="' + x(p[0]).toFixed(1) + '" cy="' +
+        y(p[1]).toFixed(1) + '" r="' + radius + '" data-epoch="' + p[0] + '"><title>epoch ' + p[0] + ": " + p[1].toFixed(4) + "</title></circle>";
+    });
+    return out;
+  }
+
+  function validation(epoch, name) { return (epoch.validation || {})[name]; }
+
+  function render(root, run) {
+    var status = el("run-status");
+    status.textContent = run.status;
+    status.className = "badge " + run.status;
+    el("run-stage").textContent = run.stage || "—";
+    var percent = Math.round(run.progress * 100);
+    el("run-progress").value = percent;
+    el("run-percent").textContent = percent + "%";
+    el("run-cancel").hidden = !run.is_active;
+    el("run-restart").hidden = run.is_active;
+    el("run-started").textContent = when(run.started_at);
+    el("run-finished").textContent = when(run.finished_at);
+    el("run-best").textContent = run.best_epoch || "—";
+    el("run-worker").textContent = run.worker || "—";
+
+    var names = run.metric_names, metric = run.primary_metric;
+    el("plot-loss").innerHTML = plotMarkup(run.epochs.map(function (e) { return e.train_loss; }), run.best_epoch, false);
+    el("plot-metric").innerHTML = plotMarkup(run.epochs.map(function (e) { return validation(e, metric); }), run.best_epoch, true);
+    var rows = run.epochs.map(function (e) {
+      var best = e.epoch === run.best_epoch;
+      return "<tr" + (best ? ' class="best" title="best epoch"' : "") + "><td>" + e.epoch + (best ? " ★" : "") + "</td>" +
+        '<td class="num">' + num(e.train_loss, 4) + "</td>" +
+        names.map(function (name) { return '<td class="num">' + num(validation(e, name), 4) + "</td>"; }).join("") +
+        '<td class="num">' + num(e.seconds, 1) + "</td></tr>";
+    });
+    el("run-epochs").tBodies[0].innerHTML = rows.length ? rows.join("") :
+      '<tr class="empty-row"><td colspan="' + (names.length + 3) + '" class="empty">No epoch has finished yet.</td></tr>';
+
+    var gate = run.gate || {}, tested = names.filter(function (name) { return name in run.test_metrics; });
+    el("run-outcome").hidden = !gate.why && !tested.length;
+    var gateEl = el("run-gate");
+    gateEl.className = "gate" + (gate.promoted ? " promoted" : "");
+    if (gate.why) {
+      var version = run.version && root.dataset.kindUrl ?
+        ' (<a href="' + esc(root.dataset.kindUrl) + '">v' + run.version + "</a>)" : "";
+      gateEl.innerHTML = "<strong>" + (gate.promoted ? "Promoted to production" : "Kept as candidate") + version + ":</strong> " + esc(gate.why);
+    }
+    el("run-results").tBodies[0].innerHTML = tested.map(function (name) {
+      var label = name === metric ? "<strong>" + esc(name) + "</strong>" : esc(name);
+      return "<tr><td>" + label + '</td><td class="num">' + num(run.test_metrics[name], 4) + '</td><td class="num">' +
+        num(run.baseline_metrics[name], 4) + "</td></tr>";
+    }).join("");
+    var error = el("run-error");
+    error.textContent = run.error;
+    error.hidden = !run.error;
+  }
+
+  function follow(root) {
+    var failures = 0;
+    function poll() {
+      fetch(root.dataset.jsonUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (run) {
+          failures = 0;
+          render(root, run);
+          if (run.is_active) window.setTimeout(poll, POLL_MS);
+        })
+        .catch(function () {
+          failures += 1;
+          if (failures < 30) window.setTimeout(poll, POLL_MS * Math.min(failures * 2, 10));
+        });
+    }
+    window.setTimeout(poll, POLL_MS);
+  }
+
+  function strategyPlaceholders(form) {
+    var defaults = JSON.parse(el("strategy-defaults").textContent);
+    var select = form.elements.strategy;
+    function show() {
+      var values = defaults[select.value] || {};
+      form.querySelectorAll("[data-hyperparameter]").forEach(function (input) {
+        var v = values[input.dataset.hyperparameter];
+        if (v !== undefined) input.placeholder = String(v);
+      });
+    }
+    select.addEventListener("change", show);
+    show();
+  }
+
+  var run = el("run");
+  if (run && run.dataset.active === "true") follow(run);
+  var form = el("start-run-form");
+  if (form && el("strategy-defaults")) strategyPlaceholders(form);
+})();
