@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotation import api
+from annotation import api, api_formats
 
 app_name = "annotation-api"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("review/", api.ReviewQueueApi.as_view(), name="review-queue"),
     path("annotations/<int:pk>/review/", api.AnnotationReviewApi.as_view(), name="annotation-review"),
     path("snapshots/", api.SnapshotCreateApi.as_view(), name="snapshot-create"),
+    path("exports/", api_formats.ExportCreateApi.as_view(), name="export-create"),
+    path("exports/<int:pk>/", api_formats.ExportDetailApi.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", api_formats.ExportDownloadApi.as_view(), name="export-download"),
+    path("imports/", api_formats.AnnotationImportApi.as_view(), name="import-create"),
 ]

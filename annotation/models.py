@@ -147,3 +147,37 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class ExportJob(models.Model):
+    """One export of a kind's annotations to a file to download, built by a Celery job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    class Scope(models.TextChoices):
+        ACCEPTED = "accepted"  # accepted annotations: training data
+        ALL = "all"  # every task, with its accepted annotation where there is one
+
+    kind = models.CharField(max_length=100, db_index=True)
+    format = models.CharField(max_length=50)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ACCEPTED)
+    options = models.JSONField(default=dict, blank=True, help_text="format options, e.g. {'style': 'messages'}")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="exports/", max_length=500, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.format} export of {self.kind} #{self.pk} ({self.status})"

@@ -1,10 +1,17 @@
 """Writes of the annotation app: flags open tasks, annotators answer, reviewers decide, datasets freeze."""
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from annotation.models import Annotation, AnnotationProject, AnnotationTask, Assignment, AuditEntry, Flag
+from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter, get_importer
+from annotation.models import (
+    Annotation, AnnotationProject, AnnotationTask, Assignment, AuditEntry, ExportJob, FeedbackType, Flag,
+)
+from annotation.selectors import accepted_examples, export_rows
 from suite import access
 from suite.ml import kinds as K
 from suite.ml import services as ml_services
@@ -19,8 +26,12 @@ def project_for_kind(*, kind: str) -> AnnotationProject:
     return AnnotationProject.objects.get_or_create(kind=kind, name=f"{kind} feedback")[0]
 
 
-def _check_result(kind: K.ModelKind, task_input, result) -> None:
-    problem = kind.validate_example({"input": task_input, "target": result})
+def _check_result(kind: K.ModelKind, task_input, result, *, feedback_type: str | None = None) -> None:
+    """Refuse an answer that does not fit the kind (or, for preference items, the options offered)."""
+    if feedback_type == FeedbackType.PREFERENCE:
+        problem = _preference_problem(task_input, {"result": result})
+    else:
+        problem = _answer_problem(kind, task_input, result)
     if problem:
         raise ValidationError({"result": [problem]})
 
@@ -112,7 +123,7 @@ def annotation_submit(*, task: AnnotationTask, user, result, seconds_spent: floa
         raise ValidationError({"task": ["This item is not assigned to you; take it from the queue first."]})
     if seconds_spent is not None and not 0 <= seconds_spent <= 86_400:
         raise ValidationError({"seconds_spent": ["Must be between 0 and 86400 seconds."]})
-    _check_result(K.get_kind(task.kind), task.input, result)
+    _check_result(K.get_kind(task.kind), task.input, result, feedback_type=task.feedback_type)
     annotation = Annotation.objects.create(
         task=task, annotator=user, result=result, parent_prediction=task.prediction,
         changed=result != task.prediction, seconds_spent=seconds_spent,
@@ -164,7 +175,7 @@ def task_adjudicate(*, task: AnnotationTask, reviewer, result, comment: str = ""
     task = AnnotationTask.objects.select_for_update().get(pk=task.pk)
     if task.status == Status.ACCEPTED:
         raise ValidationError({"task": ["This item already has an accepted answer."]})
-    _check_result(K.get_kind(task.kind), task.input, result)
+    _check_result(K.get_kind(task.kind), task.input, result, feedback_type=task.feedback_type)
     task.annotations.filter(status=Annotation.Status.SUBMITTED).update(
         status=Annotation.Status.REJECTED, reviewer=reviewer, reviewed_at=timezone.now(), review_comment="superseded by adjudication"
     )
@@ -179,10 +190,304 @@ def task_adjudicate(*, task: AnnotationTask, reviewer, result, comment: str = ""
 
 def snapshot_freeze(*, kind: str, user=None, seed: int = 13):
     """Freeze the accepted annotations of a kind into a dataset snapshot for training."""
-    from annotation.selectors import accepted_examples
-
     return ml_services.snapshot_create(kind=kind, examples=accepted_examples(kind, None), origin="accepted annotations", seed=seed, user=user)
 
 
 def audit_record(*, user, action: str, task: AnnotationTask | None = None, detail: str = "") -> AuditEntry:
     return AuditEntry.objects.create(user=user, action=action, task=task, detail=detail[:500])
+
+
+# --- imports and exports ----------------------------------------------------------------------
+
+
+# Task types whose input is one text; the others take a JSON object.
+_TEXT_INPUT = (K.CLASSIFICATION, K.MULTILABEL, K.TOKEN_CLASSIFICATION, K.SEQ2SEQ)
+_PROBLEMS_SHOWN = 20
+
+
+def _model_kind(kind: str) -> K.ModelKind:
+    try:
+        return K.get_kind(kind)
+    except K.UnknownKind as exc:
+        raise ValidationError({"kind": [str(exc)]}) from None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _preference_problem(task_input, answers: dict) -> str | None:
+    """Why a preference item cannot be stored: `{"prompt", "options": [...]}` with `{"chosen"}` or `{"ranking"}`."""
+    if not isinstance(task_input, dict) or not isinstance(task_input.get("prompt"), str) or "options" not in task_input:
+        return "a preference input is {'prompt': text, 'options': [texts]}"
+    options = task_input["options"]
+    if not isinstance(options, list) or len(options) < 2:
+        return f"a preference needs at least 2 options; it has {len(options) if isinstance(options, list) else 0}"
+    if not all(isinstance(o, str) and o.strip() for o in options):
+        return "every option must be non-empty text"
+    for field, answer in answers.items():
+        if answer is None:
+            continue
+        label = "" if field == "result" else f"{field}: "
+        if isinstance(answer, dict) and set(answer) == {"chosen"}:
+            if not _is_int(answer["chosen"]) or not 0 <= answer["chosen"] < len(options):
+                return f"{label}'chosen' must be an option's index, 0 to {len(options) - 1}, not {answer['chosen']!r}"
+        elif isinstance(answer, dict) and set(answer) == {"ranking"}:
+            ranking = answer["ranking"]
+            if not isinstance(ranking, list) or not all(map(_is_int, ranking)) or sorted(ranking) != list(range(len(options))):
+                return f"{label}a ranking lists every option's index once, best first"
+        else:
+            return f"{label}a preference answer is {{'chosen': index}} or {{'ranking': [indices, best first]}}"
+    return None
+
+
+def _answer_problem(kind: K.ModelKind, task_input, answer) -> str | None:
+    """Why an answer does not fit the kind: its shape, its labels, its spans, then the kind's own rules."""
+    task_type = kind.task_type
+    if task_type in (K.CLASSIFICATION, K.SEQ2SEQ) and not isinstance(answer, str):
+        return f"a {task_type} answer is text, not {answer!r}"
+    if task_type == K.MULTILABEL and not (isinstance(answer, list) and all(isinstance(a, str) for a in answer)):
+        return f"a multilabel answer is a list of labels, not {answer!r}"
+    if task_type == K.RANKING and (not isinstance(answer, (int, float)) or isinstance(answer, bool)):
+        return f"a ranking answer is a number, not {answer!r}"
+    if task_type == K.EXTRACTIVE_SUMMARY and not (isinstance(answer, dict) and isinstance(answer.get("selected"), list)):
+        return "an extractive summary answer is {'selected': [sentence indices]}"
+    if task_type == K.TOKEN_CLASSIFICATION:
+        if not isinstance(answer, list):
+            return f"spans are a list of [start, end, label], not {answer!r}"
+        for span in answer:
+            if not (isinstance(span, list) and len(span) == 3 and _is_int(span[0]) and _is_int(span[1])):
+                return f"span {span!r} is not [start, end, label]"
+            if span[2] not in kind.labels:
+                return f"unknown label {span[2]!r} in span {span!r}; {kind.name} knows {list(kind.labels)}"
+            if not 0 <= span[0] < span[1] <= len(task_input):
+                return f"span {span!r} is outside the text, which has {len(task_input)} characters"
+    if task_type in (K.CLASSIFICATION, K.MULTILABEL):
+        unknown = [a for a in (answer if isinstance(answer, list) else [answer]) if a not in kind.labels]
+        if unknown:
+            return f"unknown label {unknown[0]!r}; {kind.name} knows {list(kind.labels)}"
+    try:
+        return kind.validate_example({"input": task_input, "target": answer})
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        return f"the answer does not fit {kind.name}: {exc}"
+
+
+def import_feedback_type(*, kind: K.ModelKind, item: dict) -> str:
+    """An item's feedback type: as given, a preference when its input has options, else the kind's own."""
+    if item.get("feedback_type"):
+        return item["feedback_type"]
+    if isinstance(item.get("input"), dict) and "options" in item["input"] and "prompt" in item["input"]:
+        return FeedbackType.PREFERENCE
+    return kind.feedback_type
+
+
+def import_item_problem(*, kind: K.ModelKind, item) -> str | None:
+    """Why an imported item cannot be stored for `kind`, or None when it can."""
+    if not isinstance(item, dict) or "input" not in item:
+        return "an item needs an 'input'"
+    group = item.get("group") or ""
+    if not isinstance(group, str) or len(group) > 200:
+        return "the group must be text of at most 200 characters"
+    score = item.get("prediction_score")
+    if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool)):
+        return f"prediction_score must be a number, not {score!r}"
+    feedback_type = import_feedback_type(kind=kind, item=item)
+    task_input, answers = item["input"], {"result": item.get("result"), "prediction": item.get("prediction")}
+    if feedback_type == FeedbackType.PREFERENCE:
+        return _preference_problem(task_input, answers)
+    if feedback_type != kind.feedback_type:
+        return f"{kind.name} takes {kind.feedback_type!r} or 'preference' items, not {feedback_type!r}"
+    if kind.task_type in _TEXT_INPUT:
+        if not isinstance(task_input, str) or not task_input.strip():
+            return "the input must be non-empty text"
+    elif not isinstance(task_input, dict):
+        return f"a {kind.task_type} input is a JSON object"
+    for field, answer in answers.items():
+        problem = None if answer is None else _answer_problem(kind, task_input, answer)
+        if problem:
+            return problem if field == "result" else f"prediction: {problem}"
+    return None
+
+
+def items_import(*, kind: str, items, accepted: bool, user=None, project: AnnotationProject | None = None) -> dict:
+    """Store parsed items as tasks of a kind, all or none.
+
+    Items are `{"input", "group", "result"?, "prediction"?, "prediction_score"?, "feedback_type"?, "where"?}`.
+    With `accepted`, an item with a result becomes an accepted task with an accepted annotation (no annotator,
+    reviewed by `user`): a public labelled dataset. Otherwise, and for items without a result, an open task
+    to annotate, pre-filled with the prediction (or, lacking one, the item's result as a suggestion).
+    """
+    if user is not None and not access.has_role(user, "reviewer"):
+        raise PermissionDenied("Importing annotations is for reviewers.")
+    model_kind = _model_kind(kind)
+    items = list(items)
+    problems = []
+    for number, item in enumerate(items, 1):
+        problem = import_item_problem(kind=model_kind, item=item)
+        if problem:
+            where = item.get("where") if isinstance(item, dict) and item.get("where") else f"item {number}"
+            problems.append(f"{where}: {problem}")
+    if problems:
+        more = len(problems) - _PROBLEMS_SHOWN
+        raise ValidationError({"items": problems[:_PROBLEMS_SHOWN] + ([f"... and {more} more"] if more > 0 else [])})
+    if project is not None and project.kind != kind:
+        raise ValidationError({"project": [f"Project {project} is for {project.kind}, not {kind}."]})
+    counts = {"items": len(items), "accepted": 0, "open": 0, "preference": 0}
+    now = timezone.now()
+    with transaction.atomic():
+        project = project or AnnotationProject.objects.get_or_create(kind=kind, name=f"{kind} imports")[0]
+        tasks = []
+        for item in items:
+            result, prediction = item.get("result"), item.get("prediction")
+            accept = accepted and result is not None
+            feedback_type = import_feedback_type(kind=model_kind, item=item)
+            counts["accepted" if accept else "open"] += 1
+            counts["preference"] += feedback_type == FeedbackType.PREFERENCE
+            tasks.append(AnnotationTask(
+                project=project, kind=kind, feedback_type=feedback_type, input=item["input"], group=item.get("group") or "",
+                prediction=prediction if accept or prediction is not None else result,
+                prediction_score=item.get("prediction_score"), personal=model_kind.personal_data,
+                source=AnnotationTask.Source.IMPORT, status=Status.ACCEPTED if accept else Status.OPEN,
+                accepted_at=now if accept else None,
+            ))
+        tasks = AnnotationTask.objects.bulk_create(tasks, batch_size=500)
+        Annotation.objects.bulk_create(
+            [
+                Annotation(
+                    task=task, annotator=None, result=item["result"], parent_prediction=task.prediction,
+                    changed=item["result"] != task.prediction, status=Annotation.Status.ACCEPTED,
+                    reviewer=user, review_comment="imported", reviewed_at=now,
+                )
+                for task, item in zip(tasks, items) if task.status == Status.ACCEPTED
+            ],
+            batch_size=500,
+        )
+    counts["project"] = project.pk
+    return counts
+
+
+def annotations_import(*, format: str, stream, kind: str, accepted: bool, user=None, project: AnnotationProject | None = None) -> dict:
+    """Read a file in a registered import format and store its items: every item is checked before any is written."""
+    if user is not None and not access.has_role(user, "reviewer"):
+        raise PermissionDenied("Importing annotations is for reviewers.")
+    try:
+        importer = get_importer(format)
+    except UnknownFormat as exc:
+        raise ValidationError({"format": [str(exc)]}) from None
+    model_kind = _model_kind(kind)
+    try:
+        items = [{**item, "where": where} for where, item in importer.parse(stream, kind=model_kind)]
+    except FormatError as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    counts = items_import(kind=kind, items=items, accepted=accepted, user=user, project=project)
+    counts["skipped"] = len(importer.skipped)
+    return counts
+
+
+def _exporter_for(format: str, kind: K.ModelKind, options: dict, scope: str):
+
+    try:
+        exporter = get_exporter(format)
+    except UnknownFormat as exc:
+        raise ValidationError({"format": [str(exc)]}) from None
+    if scope not in ExportJob.Scope.values:
+        raise ValidationError({"scope": [f"Choose one of: {', '.join(ExportJob.Scope.values)}."]})
+    if not isinstance(options, dict):
+        raise ValidationError({"options": ["Options are an object, e.g. {'style': 'messages'}."]})
+    try:
+        exporter.check(kind, options)
+    except FormatError as exc:
+        raise ValidationError({"format": [str(exc)]}) from None
+    return exporter
+
+
+def annotations_export(*, format: str, kind: str, path, scope: str = "accepted", options: dict | None = None, user=None) -> int:
+    """Write a kind's annotations to `path` in a registered export format, streaming rows; returns rows written.
+
+    The file (or folder) appears whole or not at all: it is written beside the target and moved into place.
+    """
+    import os
+    import shutil
+
+
+    model_kind, options = _model_kind(kind), dict(options or {})
+    exporter = _exporter_for(format, model_kind, options, scope)
+    path = Path(path)
+    if exporter.folder and path.exists():
+        raise ValidationError({"out": [f"{path} exists; a {format} export writes a new folder."]})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.part")
+    shutil.rmtree(partial, ignore_errors=True) if partial.is_dir() else partial.unlink(missing_ok=True)
+    try:
+        count = exporter.write(export_rows(kind=kind, scope=scope, user=user), partial, kind=model_kind, options=options)
+        os.replace(partial, path)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True) if partial.is_dir() else partial.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def export_job_create(*, user, kind: str, format: str, scope: str = "accepted", options: dict | None = None) -> ExportJob:
+    """Queue an export of a kind; a Celery job writes the file, the job row says how it went."""
+    from annotation.tasks import export_build
+
+    if not access.has_role(user, "reviewer"):
+        raise PermissionDenied("Exporting annotations is for reviewers.")
+    options = dict(options or {})
+    _exporter_for(format, _model_kind(kind), options, scope)
+    job = ExportJob.objects.create(kind=kind, format=format, scope=scope, options=options, requested_by=user)
+
+    def enqueue():
+        try:
+            export_build.delay(job.pk)
+        except Exception as exc:  # the broker is down: say so on the job rather than leave it queued forever
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.FAILED, error=f"could not queue the export: {exc}", finished_at=timezone.now()
+            )
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def export_job_build(*, job_id: int) -> ExportJob:
+    """Build a queued export under MEDIA_ROOT/exports/ and record rows, size and status, or the reason it failed."""
+    import logging
+    import re
+    import shutil
+
+
+
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if job.status in (ExportJob.Status.SUCCEEDED, ExportJob.Status.FAILED):
+            return job  # a redelivered message: the export already ran
+        job.status, job.started_at, job.error = ExportJob.Status.RUNNING, timezone.now(), ""
+        job.save(update_fields=["status", "started_at", "error"])
+    media = Path(settings.MEDIA_ROOT)
+    exporter = EXPORTERS.get(job.format)
+    extension = exporter.extension if exporter else ""
+    safe_kind = re.sub(r"[^\w.-]", "-", job.kind)
+    target = media / "exports" / f"{job.pk}-{safe_kind}-{job.format}{extension}"
+    try:
+        job.rows = annotations_export(
+            format=job.format, kind=job.kind, path=target, scope=job.scope, options=job.options, user=job.requested_by
+        )
+        if exporter.folder:  # a folder downloads as one zip archive of it
+            archive = Path(shutil.make_archive(str(target), "zip", root_dir=target))
+            shutil.rmtree(target)
+            target = archive
+        job.file.name = target.relative_to(media).as_posix()
+        job.size_bytes = target.stat().st_size
+        job.status = ExportJob.Status.SUCCEEDED
+    except Exception as exc:
+        logging.getLogger(__name__).exception("export job %s failed", job.pk)
+        job.status, job.error = ExportJob.Status.FAILED, _failure_reason(exc)[:2000]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["rows", "file", "size_bytes", "status", "error", "finished_at"])
+    return job

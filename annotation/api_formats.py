@@ -1,0 +1,109 @@
+"""Imports and exports over the API: upload a file in a registered format, queue an export job, download its file."""
+from pathlib import Path
+
+from django.db import transaction
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation import selectors, services
+from annotation.formats import EXPORTERS, IMPORTERS
+from annotation.models import AnnotationProject, ExportJob
+from suite import access
+from suite.api.errors import error_body
+
+
+class ExportJobOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "kind", "format", "scope", "options", "status", "rows", "size_bytes", "error",
+                  "created_at", "started_at", "finished_at", "download_url"]
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != ExportJob.Status.SUCCEEDED:
+            return None
+        return reverse("annotation-api:export-download", args=[job.pk])
+
+
+class ExportCreateApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    class ExportCreateInput(serializers.Serializer):
+        kind = serializers.CharField(max_length=100)
+        format = serializers.CharField(max_length=50, help_text=f"one of: {', '.join(sorted(EXPORTERS))}")
+        scope = serializers.ChoiceField(choices=ExportJob.Scope.choices, default=ExportJob.Scope.ACCEPTED)
+        options = serializers.DictField(required=False, default=dict, help_text="format options, e.g. {'style': 'prompt_completion'} for sft")
+
+    @extend_schema(request=ExportCreateInput, responses={202: ExportJobOutput}, operation_id="annotation_export_create")
+    def post(self, request):
+        data = self.ExportCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.export_job_create(user=request.user, **data.validated_data)
+        return Response(ExportJobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportDetailApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    @extend_schema(responses={200: ExportJobOutput}, operation_id="annotation_export_detail")
+    def get(self, request, pk: int):
+        return Response(ExportJobOutput(selectors.export_job_get(user=request.user, pk=pk)).data)
+
+
+class ExportDownloadApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 409: OpenApiResponse(description="the export is not ready, or failed")},
+        operation_id="annotation_export_download",
+    )
+    def get(self, request, pk: int):
+        job = selectors.export_job_get(user=request.user, pk=pk)
+        if job.status != ExportJob.Status.SUCCEEDED or not job.file:
+            message = f"The export is {job.status}" + (f": {job.error}" if job.error else ".")
+            return Response(error_body("not_ready", message), status=status.HTTP_409_CONFLICT)
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+
+
+class AnnotationImportOutput(serializers.Serializer):
+    items = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    open = serializers.IntegerField()
+    preference = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    project = serializers.IntegerField()
+
+
+class AnnotationImportApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class AnnotationImportInput(serializers.Serializer):
+        file = serializers.FileField()
+        format = serializers.CharField(max_length=50, help_text=f"one of: {', '.join(sorted(IMPORTERS))}")
+        kind = serializers.CharField(max_length=100)
+        accepted = serializers.BooleanField(default=False, help_text="labelled items become accepted training data")
+        project = serializers.CharField(max_length=200, required=False, help_text="project name (default: '<kind> imports')")
+
+    @extend_schema(
+        request={"multipart/form-data": AnnotationImportInput},
+        responses={201: AnnotationImportOutput, 400: OpenApiResponse(description="the file was rejected; the message names the line or item")},
+        operation_id="annotation_import_create",
+    )
+    def post(self, request):
+        data = self.AnnotationImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        with transaction.atomic():  # a rejected file leaves no new project behind
+            project = AnnotationProject.objects.get_or_create(kind=v["kind"], name=v["project"])[0] if v.get("project") else None
+            counts = services.annotations_import(
+                format=v["format"], stream=v["file"].file, kind=v["kind"], accepted=v["accepted"], user=request.user, project=project,
+            )
+        return Response(AnnotationImportOutput(counts).data, status=status.HTTP_201_CREATED)

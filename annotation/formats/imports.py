@@ -1,0 +1,376 @@
+"""Import formats: Label Studio JSON, JSON lines, CSV and the QA-Feedback data of Fine-Grained RLHF.
+
+Importers only parse: each yields `(where, item)` and raises FormatError, naming the line or item, where
+the file cannot be read. Whether an item fits the kind (known labels, spans inside the text, at least two
+options to prefer between) is decided by `annotation.services.import_item_problem` before anything is written.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import defaultdict
+
+from annotation.formats import FormatError, Importer, register_importer, text_stream
+from suite.ml import kinds as K
+
+PREFERENCE = "preference"
+# Task types whose input is one text; the others take a JSON object.
+TEXT_INPUT = (K.CLASSIFICATION, K.MULTILABEL, K.TOKEN_CLASSIFICATION, K.SEQ2SEQ)
+
+
+def _item(input, *, group="", result=None, prediction=None, feedback_type=None, prediction_score=None) -> dict:
+    item = {"input": input, "group": group or "", "result": result, "prediction": prediction}
+    if feedback_type:
+        item["feedback_type"] = feedback_type
+    if prediction_score is not None:
+        item["prediction_score"] = prediction_score
+    return item
+
+
+def _read_json(stream, what: str):
+    try:
+        return json.load(text_stream(stream))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"line {exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (UnicodeDecodeError, OSError, EOFError):
+        raise FormatError("", f"not a UTF-8 {what} file") from None
+
+
+# --- JSON lines ---------------------------------------------------------------------------------
+
+
+def record_item(where: str, record) -> dict:
+    """An item from a JSON object `{"input", "result" (or "target"), "prediction", "group", "feedback_type"}`."""
+    if not isinstance(record, dict):
+        raise FormatError(where, "expected a JSON object")
+    if "input" not in record:
+        raise FormatError(where, "has no 'input'")
+    result = record["result"] if "result" in record else record.get("target")
+    group = record.get("group")
+    return _item(
+        record["input"], group="" if group is None else str(group), result=result, prediction=record.get("prediction"),
+        feedback_type=record.get("feedback_type"), prediction_score=record.get("prediction_score"),
+    )
+
+
+@register_importer
+class JsonLinesImporter(Importer):
+    name = "jsonl"
+    description = "One JSON object a line: input, result (or target), and optionally prediction, group, feedback_type."
+
+    def parse(self, stream, *, kind):
+        try:
+            for number, line in enumerate(text_stream(stream), 1):
+                if not line.strip():
+                    continue
+                where = f"line {number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise FormatError(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+                yield where, record_item(where, record)
+        except (UnicodeDecodeError, OSError, EOFError):
+            raise FormatError("", "not a UTF-8 JSON lines file") from None
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _json_cell(where: str, column: str, value: str):
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        raise FormatError(where, f"column {column!r} is not valid JSON: {value[:60]!r}") from None
+
+
+def _answer_cell(where: str, column: str, value: str | None, task_type: str):
+    """A result or prediction cell in the shape the kind's task type takes."""
+    if value is None or value == "":
+        return None
+    if task_type in (K.CLASSIFICATION, K.SEQ2SEQ):
+        return value
+    if task_type == K.MULTILABEL:
+        return _json_cell(where, column, value) if value.lstrip().startswith("[") else [v.strip() for v in value.split("|") if v.strip()]
+    if task_type == K.RANKING:
+        try:
+            return float(value)
+        except ValueError:
+            raise FormatError(where, f"column {column!r} should be a number, not {value!r}") from None
+    return _json_cell(where, column, value)  # spans, extractive selections
+
+
+@register_importer
+class CsvImporter(Importer):
+    """A header row, then one item a row.
+
+    Columns: `input` (or `text`), `result` (or `label`, `target`), and optionally `prediction`, `group`.
+    Spans and other structured answers are JSON in their cell (`[[0, 6, "SKILL"]]`); several labels may also
+    be written `a|b`. A preference file has `prompt`, `options` (a JSON list) and `chosen` (a 0-based index).
+    """
+
+    name = "csv"
+    description = "Header row; columns input, result, prediction, group (or prompt, options, chosen for preferences)."
+
+    def parse(self, stream, *, kind):
+        try:
+            reader = csv.DictReader(text_stream(stream))
+            columns = reader.fieldnames or []
+            yield from (self._preferences(reader) if {"prompt", "options"} <= set(columns) else self._answers(reader, columns, kind))
+        except csv.Error as exc:
+            raise FormatError(f"line {reader.line_num}", f"not valid CSV ({exc})") from None
+        except (UnicodeDecodeError, OSError, EOFError):
+            raise FormatError("", "not a UTF-8 CSV file") from None
+
+    @staticmethod
+    def _cells(reader, row: dict) -> str:
+        where = f"line {reader.line_num}"
+        if None in row or None in row.values():
+            raise FormatError(where, f"has a different number of cells than the header's {len(reader.fieldnames)}")
+        return where
+
+    def _answers(self, reader, columns, kind):
+        input_column = next((c for c in ("input", "text") if c in columns), None)
+        result_column = next((c for c in ("result", "label", "target") if c in columns), None)
+        if input_column is None:
+            raise FormatError("line 1", f"the header needs an 'input' (or 'text') column; it has {columns}")
+        for row in reader:
+            where = self._cells(reader, row)
+            value = row[input_column]
+            task_input = value if kind.task_type in TEXT_INPUT else _json_cell(where, input_column, value)
+            result = _answer_cell(where, result_column, row[result_column], kind.task_type) if result_column else None
+            prediction = _answer_cell(where, "prediction", row.get("prediction"), kind.task_type)
+            yield where, _item(task_input, group=row.get("group") or "", result=result, prediction=prediction)
+
+    def _preferences(self, reader):
+        for row in reader:
+            where = self._cells(reader, row)
+            options = _json_cell(where, "options", row["options"])
+            chosen = (row.get("chosen") or "").strip()
+            if chosen and not chosen.lstrip("-").isdigit():
+                raise FormatError(where, f"column 'chosen' should be an option's index, not {chosen!r}")
+            result = {"chosen": int(chosen)} if chosen else None
+            yield where, _item({"prompt": row["prompt"], "options": options}, group=row.get("group") or "", result=result, feedback_type=PREFERENCE)
+
+
+# --- Label Studio -------------------------------------------------------------------------------
+
+
+def _utf16_offsets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Python indices of offsets counted in UTF-16 code units, as the Label Studio browser counts them."""
+    positions, units = {0: 0}, 0
+    for index, char in enumerate(text, 1):
+        units += 2 if ord(char) > 0xFFFF else 1
+        positions[units] = index
+    return positions.get(start, -1), positions.get(end, -1)
+
+
+def _ls_spans(where: str, regions: list[dict], text: str) -> list[list]:
+    spans = []
+    for value in regions:
+        start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
+        if not isinstance(start, int) or not isinstance(end, int) or not labels:
+            raise FormatError(where, f"a labels result needs integer start, end and labels: {value!r}")
+        quoted = value.get("text")
+        if isinstance(quoted, str) and text[start:end] != quoted:
+            start16, end16 = _utf16_offsets(text, start, end)
+            if text[max(start16, 0):max(end16, 0)] != quoted:
+                raise FormatError(where, f"span {start}..{end} says {quoted!r} but the text there is {text[start:end]!r}")
+            start, end = start16, end16
+        spans.extend([start, end, label] for label in labels)
+    return sorted(spans)
+
+
+def _ls_result(where: str, results, *, kind, task_input, options: list | None):
+    """The kind-shaped answer of a Label Studio result list; None when it holds no answer."""
+    if not isinstance(results, list):
+        raise FormatError(where, "'result' should be a list")
+    values = defaultdict(list)
+    for region in results:
+        if not isinstance(region, dict):
+            raise FormatError(where, f"a result should be an object, not {region!r}")
+        values[region.get("type")].append(region.get("value") or {})
+    choices = [c for v in values["choices"] for c in v.get("choices", [])]
+    texts = [t for v in values["textarea"] for t in (v.get("text") or [])]
+    if options is not None:  # a preference between options
+        if values["pairwise"]:
+            selected = values["pairwise"][0].get("selected")
+            if selected not in ("left", "right"):
+                raise FormatError(where, f"a pairwise result selects 'left' or 'right', not {selected!r}")
+            return {"chosen": 0 if selected == "left" else 1}
+        if choices:
+            choice = choices[0]
+            if choice in options:
+                return {"chosen": options.index(choice)}
+            if str(choice).isdigit():
+                return {"chosen": int(choice)}
+            raise FormatError(where, f"the choice {choice!r} is none of the options")
+        return None
+    task_type = kind.task_type
+    if task_type == K.CLASSIFICATION:
+        return choices[0] if choices else None
+    if task_type == K.MULTILABEL:
+        return choices if values["choices"] else None
+    if task_type == K.TOKEN_CLASSIFICATION:
+        return _ls_spans(where, values["labels"], task_input if isinstance(task_input, str) else "")
+    if task_type == K.SEQ2SEQ:
+        return "\n".join(texts) if values["textarea"] else None
+    if task_type == K.RANKING:
+        for value in values["rating"] + values["number"]:
+            return value.get("rating", value.get("number"))
+        return None
+    if task_type == K.EXTRACTIVE_SUMMARY:
+        if not values["choices"] and not texts:
+            return None
+        try:
+            selected = [int(c) for c in choices]
+        except ValueError:
+            raise FormatError(where, f"selected sentences are given by index, not {choices!r}") from None
+        return {"selected": selected, **({"reference": "\n".join(texts)} if texts else {})}
+    raise FormatError(where, f"Label Studio results cannot express a {task_type} answer")
+
+
+def _ls_input(where: str, data, kind):
+    """The task input and, for a preference task, its options."""
+    if not isinstance(data, dict):
+        raise FormatError(where, "'data' should be an object")
+    if isinstance(data.get("options"), list) or ("left" in data and "right" in data):
+        options = data["options"] if isinstance(data.get("options"), list) else [data["left"], data["right"]]
+        return {"prompt": data.get("prompt", data.get("text", "")), "options": options}, options
+    if kind.task_type not in TEXT_INPUT:
+        return data, None
+    if isinstance(data.get("text"), str):
+        return data["text"], None
+    strings = [v for v in data.values() if isinstance(v, str)]
+    if len(strings) != 1:
+        raise FormatError(where, f"'data' needs a 'text' field; it has {sorted(data)}")
+    return strings[0], None
+
+
+@register_importer
+class LabelStudioImporter(Importer):
+    """A Label Studio JSON export: a list of tasks `{"id", "data", "annotations": [{"result": [...]}], "predictions"}`.
+
+    Text tasks with `choices` (classification), `labels` (character spans; offsets counted in UTF-16 by the
+    browser are repaired), `textarea` (corrections), `rating`, and `pairwise` or option `choices` for a
+    preference between `data.options` (or `data.left` / `data.right`). Of several annotations the ground
+    truth counts, else the last one not cancelled; the first prediction becomes the pre-annotation.
+    """
+
+    name = "labelstudio"
+    description = "Label Studio JSON export: tasks with data, annotations[].result[] and predictions."
+
+    def parse(self, stream, *, kind):
+        tasks = _read_json(stream, "Label Studio JSON")
+        if not isinstance(tasks, list):
+            raise FormatError("", "a Label Studio export is a JSON list of tasks")
+        for number, task in enumerate(tasks, 1):
+            if not isinstance(task, dict) or "data" not in task:
+                raise FormatError(f"item {number}", "a task needs 'data'")
+            where = f"item {number}" + (f" (task {task['id']})" if task.get("id") is not None else "")
+            task_input, options = _ls_input(where, task["data"], kind)
+            annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+            chosen = next((a for a in annotations if a.get("ground_truth")), annotations[-1] if annotations else None)
+            result = _ls_result(where, chosen.get("result", []), kind=kind, task_input=task_input, options=options) if chosen else None
+            predictions = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("result")]
+            prediction = score = None
+            if predictions:
+                prediction = _ls_result(where, predictions[0]["result"], kind=kind, task_input=task_input, options=options)
+                score = predictions[0].get("score")
+            meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+            group = meta.get("group") or (f"labelstudio-{task['id']}" if task.get("id") is not None else "")
+            yield where, _item(
+                task_input, group=str(group), result=result, prediction=prediction,
+                feedback_type=PREFERENCE if options is not None else None,
+                prediction_score=score if isinstance(score, (int, float)) else None,
+            )
+
+
+# --- QA-Feedback (Fine-Grained RLHF) --------------------------------------------------------------
+
+# `preference` holds six pairwise judgements in this order; 1: the first is preferred, 2: the second, 0: none.
+QA_PAIRS = ((1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4))
+
+
+def qa_prompt(record: dict) -> str:
+    """The question with its grounding passages, written as the Fine-Grained RLHF policy reads it."""
+    passages = " ".join(f"wikipage: {p[0]} text: {' '.join(p[1:])}" for p in record.get("passages") or [] if p)
+    return f"question: {record['question']} context: {passages}".strip()
+
+
+@register_importer
+class QAFeedbackImporter(Importer):
+    """QA-Feedback (Wu et al., 2023, Fine-Grained RLHF): `dev_feedback.json` (or `.json.gz`).
+
+    Each record has a `question`, grounding `passages`, four sampled answers `prediction 1..4`, fine-grained
+    `feedback` on `prediction 1` (`errors`: character spans with an `error type`; `missing-info`;
+    `corrected-prediction`) and `preference`: six pairwise judgements (1v2, 1v3, 1v4, 2v3, 2v4, 3v4).
+    What an import yields depends on the kind's task type:
+
+    - seq2seq kind -> correction items: input is the question with its passages (`question: ... context:
+      wikipage: ... text: ...`), the pre-annotation is `prediction 1`, the result its `corrected-prediction`;
+      and preference items, one per pairwise judgement: `{"prompt", "options": [answer a, answer b]}` with
+      result `{"chosen": 0 or 1}`. Ties (0) and empty corrections are skipped and counted.
+    - token_classification kind -> span items: input is `prediction 1`, the result its error spans
+      `[start, end, error type]` (an answer without errors is an item with no spans). The kind must declare
+      the error types as labels (Irrelevant, Wrong-Grounding, Unverifiable, Redundant, Incoherent); an
+      unknown one rejects the file.
+
+    `missing-info` points at passage sentences rather than at the answer and is not imported. Every item of
+    one question shares a group (`qa-<hash of the question>`), so a dataset split keeps a question on one side.
+    """
+
+    name = "qa_feedback"
+    description = "QA-Feedback (Fine-Grained RLHF): corrections and preferences for a seq2seq kind, error spans for a token_classification kind."
+
+    def parse(self, stream, *, kind):
+        if kind.task_type not in (K.SEQ2SEQ, K.TOKEN_CLASSIFICATION):
+            raise FormatError("", f"QA-Feedback imports into a seq2seq kind (corrections, preferences) or a "
+                                  f"token_classification kind (error spans); {kind.name} is {kind.task_type}")
+        records = _read_json(stream, "QA-Feedback JSON")
+        if not isinstance(records, list):
+            raise FormatError("", "QA-Feedback is a JSON list of records")
+        for number, record in enumerate(records, 1):
+            where = f"item {number}"
+            if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+                raise FormatError(where, "a record needs a 'question'")
+            feedback = record.get("feedback")
+            answers = [record.get(f"prediction {i}") for i in range(1, 5)]
+            if not isinstance(feedback, dict) or not isinstance(answers[0], str):
+                raise FormatError(where, "a record needs 'prediction 1' and its 'feedback'")
+            group = "qa-" + hashlib.sha1(record["question"].encode()).hexdigest()[:12]
+            if kind.task_type == K.TOKEN_CLASSIFICATION:
+                yield where, _item(answers[0], group=group, result=self._spans(where, feedback))
+                continue
+            prompt = qa_prompt(record)
+            corrected = (feedback.get("corrected-prediction") or "").strip()
+            if corrected:
+                yield where, _item(prompt, group=group, result=corrected, prediction=answers[0])
+            else:
+                self.skipped.append(f"{where}: no corrected answer")
+            yield from self._preferences(where, record, prompt, answers, group)
+
+    @staticmethod
+    def _spans(where: str, feedback: dict) -> list[list]:
+        spans = []
+        for error in feedback.get("errors") or []:
+            if not isinstance(error, dict) or not {"start", "end", "error type"} <= set(error):
+                raise FormatError(where, f"an error needs start, end and 'error type': {error!r}")
+            spans.append([error["start"], error["end"], error["error type"]])
+        return sorted(spans)
+
+    def _preferences(self, where: str, record: dict, prompt: str, answers: list, group: str):
+        judgements = record.get("preference") or []
+        if not isinstance(judgements, list) or len(judgements) not in (0, len(QA_PAIRS)):
+            raise FormatError(where, f"'preference' holds six pairwise judgements, not {judgements!r}")
+        for (a, b), judgement in zip(QA_PAIRS, judgements):
+            pair = f"{where} ({a} vs {b})"
+            if judgement == 0:
+                self.skipped.append(f"{pair}: no preference")
+                continue
+            if judgement not in (1, 2):
+                raise FormatError(pair, f"a judgement is 0, 1 or 2, not {judgement!r}")
+            yield pair, _item(
+                {"prompt": prompt, "options": [answers[a - 1], answers[b - 1]]}, group=group,
+                result={"chosen": judgement - 1}, feedback_type=PREFERENCE,
+            )

@@ -1,0 +1,454 @@
+"""The format catalogue: imports checked whole before anything is written, exports streamed to files and jobs."""
+import csv
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from annotation import formats, services
+from annotation.formats import Importer, get_exporter, get_importer, register_importer
+from annotation.formats.exports import bio_tokens
+from annotation.models import Annotation, AnnotationProject, AnnotationTask, ExportJob
+from suite.ml import kinds as K
+from tests.conftest import api_client_for
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+QA_FEEDBACK = ROOT.parent / "shared" / "data" / "annotation" / "finegrained_rlhf" / "dev_feedback.json.gz"
+QA_ERROR_TYPES = ("Irrelevant", "Wrong-Grounding", "Unverifiable", "Redundant", "Incoherent")
+
+SENTIMENT = [
+    {"input": "the meal was great today", "result": "positive", "prediction": "negative", "group": "review-1"},
+    {"input": "the film was awful again", "result": "negative", "group": "review-2"},
+    {"input": {"prompt": "Describe the trip", "options": ["It was lovely.", "Trip."]}, "result": {"chosen": 0}, "group": "pref-1"},
+]
+SKILLS = [
+    {"input": "Knows Python and SQL well", "result": [[6, 12, "SKILL"], [17, 20, "SKILL"]], "prediction": [[6, 12, "SKILL"]], "group": "cv-1"},
+    {"input": "Team player with Kubernetes", "result": [[17, 27, "SKILL"]], "group": "cv-2"},
+    {"input": "Nothing to see here", "result": [], "group": "cv-3"},
+]
+COPY = [
+    {"input": "repeat after me", "result": "repeat after me", "prediction": "repeat me", "group": "c-1"},
+    {"input": "hello world", "result": "hello world", "group": "c-2"},
+]
+ITEMS = {"tests.sentiment": SENTIMENT, "tests.skills": SKILLS, "tests.copy": COPY}
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def import_file(fmt, path, kind, accepted=True, **kwargs):
+    with open(path, "rb") as stream:
+        return services.annotations_import(format=fmt, stream=stream, kind=kind, accepted=accepted, **kwargs)
+
+
+def accepted_answers(kind):
+    rows = Annotation.objects.filter(task__kind=kind, status="accepted").select_related("task")
+    return sorted(json.dumps([a.task.feedback_type, a.task.input, a.task.group, a.result, a.task.prediction], sort_keys=True) for a in rows)
+
+
+@pytest.fixture
+def register_kind(monkeypatch):
+    """Register a kind for one test only."""
+
+    def register(name, base=K.ModelKind, **attributes):
+        cls = type(name.replace(".", "_"), (base,), {"name": name, **attributes})
+        monkeypatch.setitem(K._registry, name, cls())
+        return name
+
+    return register
+
+
+@pytest.fixture
+def copy_of(register_kind):
+    """A fresh kind with the same task type and labels as an existing one, to import into."""
+
+    def copy(kind):
+        return register_kind(f"{kind}_copy", base=type(K.get_kind(kind)))
+
+    return copy
+
+
+@pytest.mark.django_db
+class TestRegistry:
+    def test_unknown_format_names_the_known_ones(self):
+        with pytest.raises(formats.UnknownFormat, match="known import formats: csv, jsonl, labelstudio, qa_feedback"):
+            get_importer("xlsx")
+        with pytest.raises(formats.UnknownFormat, match="known export formats: conll, hf, jsonl, labelstudio, preference, sft"):
+            get_exporter("xml")
+
+    def test_another_app_can_register_a_format(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(formats, "IMPORTERS", dict(formats.IMPORTERS))
+
+        @register_importer
+        class Lines(Importer):
+            name = "lines"
+
+            def parse(self, stream, *, kind):
+                for number, line in enumerate(stream.read().decode().splitlines(), 1):
+                    yield f"line {number}", {"input": line, "group": "", "result": "positive"}
+
+        path = tmp_path / "reviews.txt"
+        path.write_text("the room was fine\nthe phone was lovely\n")
+
+        assert import_file("lines", path, "tests.sentiment")["accepted"] == 2
+
+
+@pytest.mark.django_db
+class TestImports:
+    def test_a_bad_jsonl_line_rejects_the_file_by_line_number_and_writes_nothing(self, tmp_path):
+        path = write_jsonl(tmp_path / "bad.jsonl", [SENTIMENT[0], SENTIMENT[1], '{"input": "the trip was grim", "result": ', SENTIMENT[0]])
+
+        with pytest.raises(CommandError, match=r"line 3: not valid JSON"):
+            call_command("import_annotations", "jsonl", str(path), "--kind", "tests.sentiment", "--accepted", "--project", "mine")
+
+        assert AnnotationTask.objects.count() == 0 and Annotation.objects.count() == 0
+        assert not AnnotationProject.objects.exists()
+
+    def test_an_unknown_label_is_rejected_with_its_line(self, tmp_path):
+        path = write_jsonl(tmp_path / "labels.jsonl", [SENTIMENT[0], "", {"input": "the class was ok", "result": "neutral"}])
+
+        with pytest.raises(ValidationError) as rejected:
+            import_file("jsonl", path, "tests.sentiment")
+
+        assert "line 3: unknown label 'neutral'" in rejected.value.messages[0]
+        assert AnnotationTask.objects.count() == 0
+
+    def test_a_span_outside_the_text_is_rejected(self, tmp_path):
+        path = write_jsonl(tmp_path / "spans.jsonl", [SKILLS[0], {"input": "Rust", "result": [[0, 40, "SKILL"]]}])
+
+        with pytest.raises(ValidationError, match=r"line 2: span \[0, 40, 'SKILL'\] is outside the text, which has 4 characters"):
+            import_file("jsonl", path, "tests.skills")
+        assert AnnotationTask.objects.count() == 0
+
+    def test_a_preference_with_one_option_is_rejected(self, tmp_path):
+        lonely = {"input": {"prompt": "Pick one", "options": ["only this"]}, "result": {"chosen": 0}}
+        path = write_jsonl(tmp_path / "prefs.jsonl", [SENTIMENT[2], lonely])
+
+        with pytest.raises(ValidationError, match="line 2: a preference needs at least 2 options; it has 1"):
+            import_file("jsonl", path, "tests.sentiment")
+        assert AnnotationTask.objects.count() == 0
+
+    def test_a_bad_csv_row_rejects_the_file_by_line_number(self, tmp_path):
+        path = tmp_path / "reviews.csv"
+        path.write_text('input,result,group\n"the meal was great",positive,r1\n"the film was ""odd""",meh,r2\n', encoding="utf-8")
+
+        with pytest.raises(ValidationError, match=r"line 3: unknown label 'meh'"):
+            import_file("csv", path, "tests.sentiment")
+        assert AnnotationTask.objects.count() == 0
+
+    def test_csv_imports_labels_spans_and_preferences(self, tmp_path):
+        reviews, spans, prefs = tmp_path / "reviews.csv", tmp_path / "skills.csv", tmp_path / "prefs.csv"
+        reviews.write_text("text,label,prediction\nthe meal was great,positive,negative\nthe trip was grim,,\n", encoding="utf-8")
+        with open(spans, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows([["input", "result", "group"], ["Knows Python", json.dumps([[6, 12, "SKILL"]]), "cv-9"]])
+        with open(prefs, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows([["prompt", "options", "chosen"], ["Greet", json.dumps(["Hello!", "Go away."]), "0"]])
+
+        assert import_file("csv", reviews, "tests.sentiment") == {"items": 2, "accepted": 1, "open": 1, "preference": 0, "skipped": 0,
+                                                                  "project": AnnotationProject.objects.get(name="tests.sentiment imports").pk}
+        assert import_file("csv", spans, "tests.skills")["accepted"] == 1
+        assert import_file("csv", prefs, "tests.sentiment")["preference"] == 1
+
+        open_task = AnnotationTask.objects.get(input="the trip was grim")
+        assert open_task.status == "open" and open_task.source == "import" and not open_task.annotations.exists()
+        assert Annotation.objects.get(task__kind="tests.skills").result == [[6, 12, "SKILL"]]
+        preference = AnnotationTask.objects.get(feedback_type="preference")
+        assert preference.kind == "tests.sentiment" and preference.annotations.get().result == {"chosen": 0}
+
+    def test_without_accepted_items_become_open_tasks_prefilled(self, tmp_path):
+        path = write_jsonl(tmp_path / "skills.jsonl", SKILLS[:2])
+
+        counts = import_file("jsonl", path, "tests.skills", accepted=False)
+
+        assert counts["open"] == 2 and not Annotation.objects.exists()
+        prefilled = AnnotationTask.objects.order_by("id")
+        assert [t.prediction for t in prefilled] == [SKILLS[0]["prediction"], SKILLS[1]["result"]]
+        assert {t.status for t in prefilled} == {"open"}
+
+    def test_a_label_studio_export_with_choices_spans_and_textarea_imports(self, tmp_path):
+        text = "I ❤️ 🐍 Python"  # the snake is one character here and two in the browser's UTF-16 offsets
+        python16 = text.index("Python") + 1
+        skills = [{
+            "id": 41, "data": {"text": text},
+            "annotations": [
+                {"id": 1, "was_cancelled": True, "result": []},
+                {"id": 2, "result": [{"id": "a", "type": "labels", "from_name": "label", "to_name": "text",
+                                      "value": {"start": python16, "end": python16 + 6, "text": "Python", "labels": ["SKILL"]}}]},
+            ],
+        }]
+        reviews = [{
+            "id": 7, "data": {"review": "the visit was nasty"},
+            "annotations": [{"result": [{"type": "choices", "value": {"choices": ["negative"]}}], "ground_truth": True},
+                            {"result": [{"type": "choices", "value": {"choices": ["positive"]}}]}],
+            "predictions": [{"result": [{"type": "choices", "value": {"choices": ["positive"]}}], "score": 0.61}],
+        }, {"id": 8, "data": {"text": "the concert was superb"}, "annotations": []}]
+        answers = [{"id": 3, "data": {"text": "say it back"},
+                    "annotations": [{"result": [{"type": "textarea", "from_name": "answer", "value": {"text": ["say it back"]}}]}]}]
+        for name, tasks in (("skills", skills), ("reviews", reviews), ("answers", answers)):
+            (tmp_path / f"{name}.json").write_text(json.dumps(tasks), encoding="utf-8")
+
+        import_file("labelstudio", tmp_path / "skills.json", "tests.skills")
+        counts = import_file("labelstudio", tmp_path / "reviews.json", "tests.sentiment")
+        import_file("labelstudio", tmp_path / "answers.json", "tests.copy")
+
+        start = text.index("Python")
+        assert Annotation.objects.get(task__kind="tests.skills").result == [[start, start + 6, "SKILL"]]
+        review = AnnotationTask.objects.get(input="the visit was nasty")
+        assert review.annotations.get().result == "negative" and review.prediction == "positive" and review.prediction_score == 0.61
+        assert review.group == "labelstudio-7"
+        assert counts["accepted"] == 1 and counts["open"] == 1
+        assert Annotation.objects.get(task__kind="tests.copy").result == "say it back"
+
+    def test_a_label_studio_label_the_kind_does_not_know_names_its_item(self, tmp_path):
+        tasks = [{"id": 5, "data": {"text": "Go and Rust"}, "annotations": [
+            {"result": [{"type": "labels", "value": {"start": 0, "end": 2, "text": "Go", "labels": ["LANGUAGE"]}}]}]}]
+        (tmp_path / "ls.json").write_text(json.dumps(tasks))
+
+        with pytest.raises(ValidationError, match=r"item 1 \(task 5\): unknown label 'LANGUAGE'"):
+            import_file("labelstudio", tmp_path / "ls.json", "tests.skills")
+
+    def test_qa_feedback_becomes_corrections_preferences_and_error_spans(self, register_kind):
+        if not QA_FEEDBACK.exists():
+            pytest.skip(f"QA-Feedback data is not here ({QA_FEEDBACK}); it lives in ../shared/data beside the repository")
+        errors_kind = register_kind("tests.qa_errors", task_type=K.TOKEN_CLASSIFICATION, labels=QA_ERROR_TYPES)
+
+        spans = import_file("qa_feedback", QA_FEEDBACK, errors_kind)
+        answers = import_file("qa_feedback", QA_FEEDBACK, "tests.copy")
+
+        assert spans["items"] == spans["accepted"] == 500
+        first = AnnotationTask.objects.filter(kind=errors_kind).order_by("id").first()
+        assert first.input.startswith("Bloom is the second studio album")
+        first_span = first.annotations.get().result[0]
+        assert first.input[first_span[0]:first_span[1]].startswith("The album follows up")
+        corrections = AnnotationTask.objects.filter(kind="tests.copy", feedback_type="correction")
+        preferences = AnnotationTask.objects.filter(kind="tests.copy", feedback_type="preference")
+        assert corrections.count() == 487 and answers["skipped"] > 13  # 13 records have no correction; ties are skipped too
+        assert preferences.count() == answers["preference"] == answers["items"] - 487
+        correction = corrections.order_by("id").first()
+        assert correction.input.startswith("question: When does bloom by troye sivan come out? context: wikipage: Bloom")
+        assert correction.prediction.startswith("Bloom is the second studio album") and correction.group == first.group
+        assert correction.annotations.get().result.endswith("as the third single.")
+        pair = preferences.order_by("id").first()
+        assert len(pair.input["options"]) == 2 and pair.annotations.get().result == {"chosen": 0}
+
+    def test_qa_feedback_with_error_types_the_kind_lacks_is_rejected_whole(self):
+        if not QA_FEEDBACK.exists():
+            pytest.skip(f"QA-Feedback data is not here ({QA_FEEDBACK})")
+
+        with pytest.raises(ValidationError, match=r"item 1: unknown label 'Irrelevant'"):
+            import_file("qa_feedback", QA_FEEDBACK, "tests.skills")
+        assert AnnotationTask.objects.count() == 0
+
+
+@pytest.mark.django_db
+class TestExports:
+    @pytest.mark.parametrize("kind", ["tests.sentiment", "tests.skills", "tests.copy"])
+    def test_label_studio_round_trip_keeps_the_annotations(self, kind, tmp_path, copy_of):
+        import_file("jsonl", write_jsonl(tmp_path / "in.jsonl", ITEMS[kind]), kind)
+        fresh = copy_of(kind)
+
+        written = services.annotations_export(format="labelstudio", kind=kind, path=tmp_path / "ls.json")
+        counts = import_file("labelstudio", tmp_path / "ls.json", fresh, project=AnnotationProject.objects.create(kind=fresh, name="again"))
+
+        assert written == counts["accepted"] == len(ITEMS[kind])
+        assert accepted_answers(fresh) == accepted_answers(kind)
+        tasks = json.loads((tmp_path / "ls.json").read_text())
+        assert all(task["annotations"][0]["result"] is not None for task in tasks)
+
+    def test_open_tasks_export_to_label_studio_as_predictions_and_come_back_open(self, tmp_path, copy_of):
+        import_file("jsonl", write_jsonl(tmp_path / "in.jsonl", SKILLS[:2]), "tests.skills", accepted=False)
+        fresh = copy_of("tests.skills")
+
+        assert services.annotations_export(format="labelstudio", kind="tests.skills", path=tmp_path / "none.json") == 0
+        services.annotations_export(format="labelstudio", kind="tests.skills", path=tmp_path / "all.json", scope="all")
+        tasks = json.loads((tmp_path / "all.json").read_text())
+        counts = import_file("labelstudio", tmp_path / "all.json", fresh)
+
+        assert json.loads((tmp_path / "none.json").read_text()) == []
+        assert [t["annotations"] for t in tasks] == [[], []]
+        assert tasks[0]["predictions"][0]["result"][0]["value"] == {"start": 6, "end": 12, "text": "Python", "labels": ["SKILL"]}
+        assert counts["open"] == 2
+        assert [t.prediction for t in AnnotationTask.objects.filter(kind=fresh).order_by("id")] == [SKILLS[0]["prediction"], SKILLS[1]["result"]]
+
+    def test_exporting_writes_what_was_imported(self, tmp_path):
+        source = write_jsonl(tmp_path / "skills.jsonl", SKILLS)
+        call_command("import_annotations", "jsonl", str(source), "--kind", "tests.skills", "--accepted", stdout=io.StringIO())
+        out = tmp_path / "out" / "skills.jsonl"
+
+        call_command("export_annotations", "jsonl", "--kind", "tests.skills", "--out", str(out), stdout=io.StringIO())
+
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert [(r["input"], r["result"], r["prediction"], r["group"]) for r in rows] == [
+            (i["input"], i["result"], i.get("prediction"), i["group"]) for i in SKILLS
+        ]
+        assert {r["status"] for r in rows} == {"accepted"} and {r["source"] for r in rows} == {"import"}
+        assert not list(out.parent.glob(".*.part"))
+
+    def test_conll_writes_a_token_per_line_with_bio_tags(self, tmp_path):
+        import_file("jsonl", write_jsonl(tmp_path / "s.jsonl", [
+            {"input": "Knows machine learning, SQL.", "result": [[6, 22, "SKILL"], [24, 27, "SKILL"]]}, SKILLS[2],
+        ]), "tests.skills")
+
+        services.annotations_export(format="conll", kind="tests.skills", path=tmp_path / "skills.conll")
+
+        blocks = (tmp_path / "skills.conll").read_text().split("\n\n")
+        assert blocks[0].splitlines() == ["Knows O", "machine B-SKILL", "learning I-SKILL", ", O", "SQL B-SKILL", ". O"]
+        assert blocks[1].splitlines() == ["Nothing O", "to O", "see O", "here O"]
+
+    def test_adjacent_spans_of_one_label_each_begin_with_b(self):
+        assert bio_tokens("Python Java", [[0, 6, "SKILL"], [7, 11, "SKILL"]]) == [("Python", "B-SKILL"), ("Java", "B-SKILL")]
+
+    def test_sft_writes_messages_or_prompt_and_completion(self, tmp_path):
+        import_file("jsonl", write_jsonl(tmp_path / "c.jsonl", COPY), "tests.copy")
+        import_file("jsonl", write_jsonl(tmp_path / "s.jsonl", SENTIMENT), "tests.sentiment")
+
+        call_command("export_annotations", "sft", "--kind", "tests.copy", "--out", str(tmp_path / "chat.jsonl"),
+                     "--option", "system=Repeat the user.", stdout=io.StringIO())
+        services.annotations_export(format="sft", kind="tests.sentiment", path=tmp_path / "pc.jsonl", options={"style": "prompt_completion"})
+
+        chat = [json.loads(line) for line in (tmp_path / "chat.jsonl").read_text().splitlines()]
+        assert chat[0] == {"messages": [{"role": "system", "content": "Repeat the user."},
+                                        {"role": "user", "content": "repeat after me"},
+                                        {"role": "assistant", "content": "repeat after me"}]}
+        pairs = [json.loads(line) for line in (tmp_path / "pc.jsonl").read_text().splitlines()]
+        assert pairs == [{"prompt": "the meal was great today", "completion": "positive"},
+                         {"prompt": "the film was awful again", "completion": "negative"},
+                         {"prompt": "Describe the trip", "completion": "It was lovely."}]
+        with pytest.raises(ValidationError, match="sft style is one of messages, prompt_completion"):
+            services.annotations_export(format="sft", kind="tests.copy", path=tmp_path / "x.jsonl", options={"style": "alpaca"})
+
+    def test_preference_pairs_come_from_choices_rankings_and_corrections(self, tmp_path):
+        ranked = {"input": {"prompt": "Rank", "options": ["a", "b", "c"]}, "result": {"ranking": [2, 0, 1]}, "group": "g"}
+        import_file("jsonl", write_jsonl(tmp_path / "p.jsonl", [ranked, *COPY]), "tests.copy")
+
+        services.annotations_export(format="preference", kind="tests.copy", path=tmp_path / "pairs.jsonl")
+
+        pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text().splitlines()]
+        assert [(p["prompt"], p["chosen"], p["rejected"]) for p in pairs] == [
+            ("Rank", "c", "a"), ("Rank", "c", "b"), ("Rank", "a", "b"), ("repeat after me", "repeat after me", "repeat me"),
+        ]
+
+    def test_hf_export_is_a_folder_load_from_disk_reads(self, tmp_path):
+        datasets = pytest.importorskip("datasets")
+        import_file("jsonl", write_jsonl(tmp_path / "s.jsonl", SKILLS), "tests.skills")
+        import_file("jsonl", write_jsonl(tmp_path / "r.jsonl", SENTIMENT), "tests.sentiment")
+
+        call_command("export_annotations", "hf", "--kind", "tests.skills", "--out", str(tmp_path / "skills"), stdout=io.StringIO())
+        services.annotations_export(format="hf", kind="tests.sentiment", path=tmp_path / "reviews")
+
+        skills = datasets.load_from_disk(str(tmp_path / "skills"))
+        assert skills["input"] == [i["input"] for i in SKILLS] and skills["group"] == ["cv-1", "cv-2", "cv-3"]
+        assert skills[0]["target"] == [{"start": 6, "end": 12, "label": "SKILL"}, {"start": 17, "end": 20, "label": "SKILL"}]
+        reviews = datasets.load_from_disk(str(tmp_path / "reviews"))
+        assert reviews.features["target"].names == ["positive", "negative"]
+        assert reviews["target"] == [0, 1]  # the preference item goes to the preference format, not here
+        with pytest.raises(CommandError, match="exists"):
+            call_command("export_annotations", "hf", "--kind", "tests.skills", "--out", str(tmp_path / "skills"), stdout=io.StringIO())
+
+    def test_personal_inputs_leave_only_masked(self, tmp_path):
+        message = "Hi, I am Anna Smith, born 1980-02-03; can I book an appointment?"
+        import_file("jsonl", write_jsonl(tmp_path / "h.jsonl", [{"input": message, "result": "book"}]), "tests.health_intent")
+
+        services.annotations_export(format="jsonl", kind="tests.health_intent", path=tmp_path / "out.jsonl")
+
+        exported = json.loads((tmp_path / "out.jsonl").read_text())
+        assert "Anna Smith" not in exported["input"] and exported["result"] == "book"
+        assert AnnotationTask.objects.get().input == message  # training reads the original
+
+    def test_a_failed_export_job_is_recorded_with_its_reason(self):
+        job = ExportJob.objects.create(kind="tests.sentiment", format="conll")
+
+        job = services.export_job_build(job_id=job.pk)
+
+        assert job.status == "failed" and "CoNLL holds spans; tests.sentiment is a classification kind" in job.error
+        assert job.finished_at is not None and not job.file
+
+
+@pytest.mark.django_db
+class TestApi:
+    def test_an_upload_is_imported_or_rejected_with_its_line(self, settings):
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 16  # uploads spill to temporary files, as large ones do
+        reviewer = api_client_for(UserFactory(role="reviewer"))
+        good = io.BytesIO(b"".join(json.dumps(r).encode() + b"\n" for r in SENTIMENT))
+        good.name = "reviews.jsonl"
+        bad = io.BytesIO(json.dumps(SENTIMENT[0]).encode() + b"\n" + b'{"input": "the room was bad", "result": "so-so"}\n')
+        bad.name = "bad.jsonl"
+
+        created = reviewer.post("/api/annotation/imports/", {"file": good, "format": "jsonl", "kind": "tests.sentiment", "accepted": "true"},
+                                format="multipart")
+        rejected = reviewer.post("/api/annotation/imports/", {"file": bad, "format": "jsonl", "kind": "tests.sentiment", "project": "p2"},
+                                 format="multipart")
+
+        assert created.status_code == 201, created.json()
+        assert created.json()["accepted"] == 3 and created.json()["preference"] == 1
+        assert rejected.status_code == 400 and "line 2: unknown label 'so-so'" in rejected.json()["error"]["message"]
+        assert AnnotationTask.objects.count() == 3 and not AnnotationProject.objects.filter(name="p2").exists()
+        assert Annotation.objects.filter(reviewer__isnull=False).count() == 3
+
+    def test_imports_and_exports_are_for_reviewers_and_staff(self):
+        annotator = api_client_for(UserFactory(role="annotator"))
+        assert annotator.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "jsonl"}, format="json").status_code == 403
+        assert annotator.post("/api/annotation/imports/", {}, format="multipart").status_code == 403
+        staff = api_client_for(UserFactory(is_staff=True))
+        assert staff.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "jsonl"}, format="json").status_code == 202
+
+    def test_an_export_in_an_unknown_format_is_refused_naming_the_known_ones(self):
+        reviewer = api_client_for(UserFactory(role="reviewer"))
+
+        response = reviewer.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "xml"}, format="json")
+
+        assert response.status_code == 400
+        assert "known export formats: conll, hf, jsonl, labelstudio, preference, sft" in response.json()["error"]["message"]
+        assert not ExportJob.objects.exists()
+
+    def test_someone_elses_export_is_not_found(self):
+        job = services.export_job_create(user=UserFactory(role="reviewer"), kind="tests.skills", format="jsonl")
+
+        other = api_client_for(UserFactory(role="reviewer"))
+
+        assert other.get(f"/api/annotation/exports/{job.pk}/").status_code == 404
+        assert other.get(f"/api/annotation/exports/{job.pk}/download/").status_code == 404
+
+
+def test_an_export_job_runs_on_the_worker_and_its_file_downloads(celery_worker, tmp_path):
+    user = UserFactory(role="reviewer")
+    client = api_client_for(user)
+    upload = io.BytesIO("".join(json.dumps(r) + "\n" for r in SKILLS).encode())
+    upload.name = "skills.jsonl"
+    assert client.post("/api/annotation/imports/", {"file": upload, "format": "jsonl", "kind": "tests.skills", "accepted": "true"},
+                       format="multipart").status_code == 201
+
+    queued = client.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "conll"}, format="json")
+    assert queued.status_code == 202, queued.json()
+    assert client.get(f"/api/annotation/exports/{queued.json()['id']}/download/").status_code in (409, 200)
+    deadline = time.monotonic() + 60
+    while (job := client.get(f"/api/annotation/exports/{queued.json()['id']}/").json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+
+    assert job["status"] == "succeeded", job["error"]
+    assert job["rows"] == 3 and job["download_url"].endswith(f"/exports/{job['id']}/download/")
+    download = client.get(job["download_url"])
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    body = b"".join(download.streaming_content).decode()
+    assert body.startswith("Knows O\nPython B-SKILL\nand O\nSQL B-SKILL\n") and body.count("\n\n") == 3
+
+    hf = client.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "hf"}, format="json").json()
+    deadline = time.monotonic() + 120
+    while (job := client.get(f"/api/annotation/exports/{hf['id']}/").json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+    assert job["status"] == "succeeded", job["error"]
+    archive = tmp_path / "skills.zip"
+    archive.write_bytes(b"".join(client.get(job["download_url"]).streaming_content))
+    zipfile.ZipFile(archive).extractall(tmp_path / "skills")
+    datasets = pytest.importorskip("datasets")
+    assert datasets.load_from_disk(str(tmp_path / "skills"))["group"] == ["cv-1", "cv-2", "cv-3"]
