@@ -176,3 +176,11 @@ class SnapshotCreateApi(APIView):
              "content_hash": snapshot.content_hash},
             status=status.HTTP_201_CREATED,
         )
+
+
+class DashboardApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    @extend_schema(responses={200: OpenApiResponse(description="throughput, agreement and flag rates")}, operation_id="annotation_dashboard")
+    def get(self, request):
+        return Response(selectors.annotation_dashboard(kind=request.query_params.get("kind") or None))
