@@ -184,3 +184,17 @@ class DashboardApi(APIView):
     @extend_schema(responses={200: OpenApiResponse(description="throughput, agreement and flag rates")}, operation_id="annotation_dashboard")
     def get(self, request):
         return Response(selectors.annotation_dashboard(kind=request.query_params.get("kind") or None))
+
+
+class PreannotationApi(APIView):
+    permission_classes = [access.HasRole("reviewer")]
+
+    class PreannotationInput(serializers.Serializer):
+        kind = serializers.CharField()
+
+    @extend_schema(request=PreannotationInput, responses={202: OpenApiResponse(description="queued")}, operation_id="annotation_preannotate")
+    def post(self, request):
+        data = self.PreannotationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.preannotation_start(kind=data.validated_data["kind"])
+        return Response({"kind": data.validated_data["kind"], "celery_task_id": job}, status=status.HTTP_202_ACCEPTED)

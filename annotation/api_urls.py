@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/<int:pk>/adjudicate/", api.TaskAdjudicateApi.as_view(), name="task-adjudicate"),
     path("review/", api.ReviewQueueApi.as_view(), name="review-queue"),
     path("annotations/<int:pk>/review/", api.AnnotationReviewApi.as_view(), name="annotation-review"),
+    path("preannotations/", api.PreannotationApi.as_view(), name="preannotate"),
     path("dashboard/", api.DashboardApi.as_view(), name="dashboard"),
     path("snapshots/", api.SnapshotCreateApi.as_view(), name="snapshot-create"),
     path("exports/", api_formats.ExportCreateApi.as_view(), name="export-create"),

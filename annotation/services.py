@@ -193,6 +193,33 @@ def snapshot_freeze(*, kind: str, user=None, seed: int = 13):
     return ml_services.snapshot_create(kind=kind, examples=accepted_examples(kind, None), origin="accepted annotations", seed=seed, user=user)
 
 
+def preannotation_run(*, kind: str, batch_size: int = 64) -> int:
+    """Fill open tasks that have no suggestion with the serving model's prediction and confidence."""
+    model_kind = K.get_kind(kind)
+    from suite.ml.selectors import production_version
+
+    version = production_version(kind=kind)
+    pending = AnnotationTask.objects.filter(kind=kind, status=Status.OPEN, prediction__isnull=True, feedback_type=model_kind.feedback_type)
+    done = 0
+    while batch := list(pending.order_by("id")[:batch_size]):
+        predictions = model_kind.predict([t.input for t in batch], version=version)
+        for task, prediction in zip(batch, predictions):
+            task.prediction = model_kind.result_from_prediction(prediction)
+            task.prediction_score = prediction.get("score")
+            task.prediction_version = version
+        AnnotationTask.objects.bulk_update(batch, ["prediction", "prediction_score", "prediction_version"])
+        done += len(batch)
+    return done
+
+
+def preannotation_start(*, kind: str) -> str:
+    """Queue bulk pre-annotation of a kind's open tasks; returns the Celery task id."""
+    from annotation.tasks import preannotate
+
+    K.get_kind(kind)
+    return preannotate.delay(kind).id
+
+
 def audit_record(*, user, action: str, task: AnnotationTask | None = None, detail: str = "") -> AuditEntry:
     return AuditEntry.objects.create(user=user, action=action, task=task, detail=detail[:500])
 

@@ -21,7 +21,11 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    from suite.ml.kinds import UnknownKind
+
+    if isinstance(exc, UnknownKind):  # a kind named in a request body; URLs with a kind answer 404 themselves
+        exc = exceptions.ValidationError({"kind": [str(exc)]})
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
