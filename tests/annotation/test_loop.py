@@ -165,3 +165,37 @@ class TestQueueAndReview:
         unassigned = api_client_for(UserFactory(role="annotator")).post(f"/api/annotation/tasks/{task_id}/annotations/", {"result": "positive"}, format="json")
         assert unassigned.status_code == 400 and "not assigned" in unassigned.json()["error"]["message"]
         assert api_client_for(UserFactory(role="annotator")).get("/api/annotation/review/").status_code == 403
+
+
+def test_two_annotators_submitting_the_same_item_at_once_both_keep_their_answer(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    patient = UserFactory(role="patient")
+    output = shown_output(patient, "the visit was dreadful")
+    task_id = api_client_for(patient).post("/api/annotation/flags/", {"output": output.pk, "reason": "wrong"}, format="json").json()["task"]
+    project = project_for_kind(kind=KIND)
+    project.overlap = 2
+    project.save()
+    clients = [api_client_for(UserFactory(role="annotator")) for _ in range(2)]
+    for client in clients:
+        assert client.get("/api/annotation/tasks/next/").json()["id"] == task_id
+    start, statuses = threading.Barrier(2), []
+
+    def submit(client, label):
+        try:
+            start.wait()
+            statuses.append(client.post(f"/api/annotation/tasks/{task_id}/annotations/", {"result": label}, format="json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(c, label)) for c, label in zip(clients, ("negative", "positive"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert statuses == [201, 201]
+    assert sorted(Annotation.objects.filter(task_id=task_id).values_list("result", flat=True)) == ["negative", "positive"]
+    assert AnnotationTask.objects.get(pk=task_id).status == "in_review"
