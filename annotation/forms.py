@@ -8,15 +8,6 @@ from suite.ml import kinds as K
 RATINGS = (1, 2, 3, 4, 5)
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class StartForm(forms.Form):
     """Take the next item of a kind (or of any kind) from the queue."""
 

@@ -24,10 +24,10 @@ from annotation.forms import (
     ReviewForm,
     SkipForm,
     StartForm,
-    add_service_errors,
 )
 from annotation.models import Annotation, AnnotationTask, Assignment, FeedbackType
 from suite import access
+from suite.forms import add_service_errors
 from suite import roles as R
 from suite.ml import kinds as K
 

@@ -8,6 +8,16 @@ from suite.services import user_signup
 User = get_user_model()
 
 
+def add_service_errors(form: forms.Form, exc: ValidationError, *, rename: dict | None = None) -> None:
+    """Put a service's ValidationError on the form: on the field it names, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, messages in exc.message_dict.items():
+        field = (rename or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
+
+
 class SignupForm(forms.Form):
     username = forms.CharField(max_length=150, help_text="Letters, digits and @/./+/-/_ only.")
     email = forms.EmailField(required=False)
@@ -40,6 +50,5 @@ class SignupForm(forms.Form):
                 role=self.cleaned_data["role"],
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error("password1" if field == "password" else field, messages)
+            add_service_errors(self, exc, rename={"password": "password1"})
             return None

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from suite.ml import engine, selectors, services
 from suite.ml.engine.hparams import RANGES
 from suite.ml.models import TrainingRun
+from suite.forms import add_service_errors
 
 # The hyperparameters a person may set on the start-run form, with their labels; blank means the strategy default.
 HYPERPARAMETER_FIELDS = {
@@ -25,15 +26,6 @@ HYPERPARAMETER_FIELDS = {
 def strategy_defaults() -> dict[str, dict]:
     """Every strategy's default hyperparameters, shown as placeholders on the form."""
     return {s: engine.hyperparameters_parse({}, strategy=s).as_dict() for s in engine.STRATEGIES}
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class RunStartForm(forms.Form):

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from annotation.models import Annotation, AnnotationTask, Assignment, AuditEntry
+from annotation.models import Annotation, AnnotationTask, Assignment
 from annotation.services import project_for_kind
 from suite.ml import kinds as K
 from suite.ml import services as ml_services

@@ -7,18 +7,11 @@ from playwright.sync_api import expect
 from annotation import services
 from annotation.models import Annotation, AnnotationTask
 from suite.ml import services as ml_services
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.pages import log_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 SENTENCE = "I know python and sql"
-
-
-def log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def flagged(kind, input, output, score=None) -> AnnotationTask:

@@ -6,19 +6,12 @@ from playwright.sync_api import expect
 
 from suite.ml import services
 from suite.ml.models import TrainingRun
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.pages import log_in
+from tests.factories import UserFactory
 from tests.testkinds.kinds import sentiment_examples
 
 pytestmark = pytest.mark.e2e
 KIND = "tests.sentiment"
-
-
-def log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def test_staff_start_a_run_and_watch_it_reach_100_percent_without_reloading(page, live_server, celery_worker):

@@ -2,10 +2,10 @@
 import pytest
 
 from suite.ml import selectors, services
-from suite.ml.models import AliasMove, ModelVersion, TrainingRun
+from suite.ml.models import AliasMove, TrainingRun
 from tests.conftest import api_client_for
 from tests.factories import UserFactory
-from tests.testkinds.kinds import sentiment_examples
+from tests.ml.support import make_versions
 
 pytestmark = pytest.mark.django_db
 KIND = "tests.sentiment"
@@ -14,21 +14,6 @@ KIND = "tests.sentiment"
 @pytest.fixture
 def staff_api(db):
     return api_client_for(UserFactory(is_staff=True))
-
-
-@pytest.fixture
-def snapshot(db):
-    return services.snapshot_create(kind=KIND, examples=sentiment_examples(), origin="synthetic reviews")
-
-
-def make_versions(snapshot, *numbers):
-    return [
-        ModelVersion.objects.create(
-            kind=KIND, number=n, artifact_dir="x", strategy="full", snapshot=snapshot,
-            metrics={"test": {"accuracy": 0.5 + n / 10, "macro_f1": 0.5 + n / 10}},
-        )
-        for n in numbers
-    ]
 
 
 def assert_error(response, status: int, code: str) -> dict:

@@ -5,8 +5,9 @@ import time
 import pytest
 
 from suite.ml import selectors, services
-from suite.ml.models import AliasMove, ModelVersion, TrainingRun
+from suite.ml.models import AliasMove, TrainingRun
 from tests.factories import UserFactory
+from tests.ml.support import make_versions
 from tests.testkinds.kinds import sentiment_examples
 
 KIND = "tests.sentiment"
@@ -16,21 +17,6 @@ KIND = "tests.sentiment"
 def staff_client(client, db):
     client.force_login(UserFactory(is_staff=True))
     return client
-
-
-@pytest.fixture
-def snapshot(db):
-    return services.snapshot_create(kind=KIND, examples=sentiment_examples(), origin="synthetic reviews")
-
-
-def make_versions(snapshot, *numbers):
-    return [
-        ModelVersion.objects.create(
-            kind=KIND, number=n, artifact_dir="x", strategy="feature", snapshot=snapshot,
-            metrics={"test": {"accuracy": 0.5 + n / 10, "macro_f1": 0.5 + n / 10}},
-        )
-        for n in numbers
-    ]
 
 
 def finished_run(snapshot, **fields) -> TrainingRun:
@@ -78,7 +64,7 @@ def test_a_patient_gets_403_on_every_model_page_and_action(client, snapshot):
 
 @pytest.mark.django_db
 def test_the_overview_lists_the_test_kind_with_its_serving_versions(staff_client, snapshot):
-    v1, = make_versions(snapshot, 1)
+    v1, = make_versions(snapshot, 1, strategy="feature")
     services.alias_move(kind=KIND, alias="production", version=v1, reason="gate")
 
     html = staff_client.get("/models/").content.decode()
@@ -99,7 +85,7 @@ def test_an_unknown_kind_is_a_404(staff_client):
 
 @pytest.mark.django_db
 def test_the_kind_page_shows_versions_aliases_history_runs_snapshots_and_the_forms(staff_client, snapshot):
-    v1, v2 = make_versions(snapshot, 1, 2)
+    v1, v2 = make_versions(snapshot, 1, 2, strategy="feature")
     services.alias_move(kind=KIND, alias="production", version=v1, reason="gate")
     services.alias_move(kind=KIND, alias="candidate", version=v2, reason="gate")
     run = finished_run(snapshot)
@@ -175,7 +161,7 @@ def test_a_valid_start_run_form_queues_the_run_with_blank_fields_as_strategy_def
 
 @pytest.mark.django_db
 def test_promote_and_rollback_buttons_move_production(staff_client, snapshot):
-    v1, v2 = make_versions(snapshot, 1, 2)
+    v1, v2 = make_versions(snapshot, 1, 2, strategy="feature")
     services.alias_move(kind=KIND, alias="production", version=v1, reason="gate")
 
     response = staff_client.post(f"/models/{KIND}/promote/", {"version": "2"}, follow=True)
@@ -192,7 +178,7 @@ def test_promote_and_rollback_buttons_move_production(staff_client, snapshot):
 
 @pytest.mark.django_db
 def test_promoting_a_missing_version_or_rolling_back_without_history_shows_the_error(staff_client, snapshot):
-    make_versions(snapshot, 1)
+    make_versions(snapshot, 1, strategy="feature")
 
     promote = staff_client.post(f"/models/{KIND}/promote/", {"version": "9"})
     rollback = staff_client.post(f"/models/{KIND}/rollback/")
