@@ -1,7 +1,8 @@
 """Flags on model outputs, the tasks they open, annotations with the prediction they started from, reviews."""
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from suite.ml.models import ModelOutput, ModelVersion
 
@@ -59,12 +60,23 @@ class AnnotationTask(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     flag_count = models.PositiveIntegerField(default=0)
+    # Annotators holding (or done with) this item, skips excluded; kept by the queue services, read by the queue.
+    assigned_count = models.PositiveIntegerField(default=0)
+    # Queue order after flags: least confident first; an item with no score counts as the least confident.
+    confidence = models.GeneratedField(
+        expression=Coalesce("prediction_score", Value(0.0)), output_field=models.FloatField(), db_persist=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    QUEUE_ORDER = ("-flag_count", "confidence", "created_at", "id")
+
     class Meta:
-        ordering = ["-flag_count", "prediction_score", "created_at"]
-        indexes = [models.Index(fields=["project", "status", "-flag_count", "prediction_score", "created_at"])]
+        ordering = ["-flag_count", "confidence", "created_at", "id"]
+        indexes = [
+            # The queue reads open items of a kind in exactly this order and stops after a few.
+            models.Index(fields=["status", "kind", "-flag_count", "confidence", "created_at", "id"], name="annotation_queue_idx"),
+        ]
 
     def __str__(self):
         return f"{self.kind} task #{self.pk} ({self.status})"

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter, get_importer
@@ -80,26 +80,24 @@ def task_next(*, user, kind: str | None = None, project: AnnotationProject | Non
     mine = Assignment.objects.filter(annotator=user, status=Assignment.Status.ASSIGNED).select_related("task").first()
     if mine and mine.task.status == Status.OPEN:
         return mine.task  # finish what you were given before taking more
-    candidates = AnnotationTask.objects.filter(status=Status.OPEN).exclude(assignments__annotator=user)
+    candidates = AnnotationTask.objects.filter(status=Status.OPEN, assigned_count__lt=F("project__overlap")).exclude(
+        Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user))
+    )
     if kind:
         candidates = candidates.filter(kind=kind)
     if project:
         candidates = candidates.filter(project=project)
-    candidates = candidates.annotate(
-        taken=Count("assignments", filter=~Q(assignments__status=Assignment.Status.SKIPPED))
-    ).filter(taken__lt=F("project__overlap"))
-    ordered = candidates.order_by("-flag_count", F("prediction_score").asc(nulls_last=True), "created_at", "id")
-    for task_id in ordered.values_list("id", flat=True)[:20]:
+    for task_id in candidates.order_by(*AnnotationTask.QUEUE_ORDER).values_list("id", flat=True)[:20]:
         with transaction.atomic():
             task = AnnotationTask.objects.select_for_update().select_related("project").get(pk=task_id)
-            taken = task.assignments.exclude(status=Assignment.Status.SKIPPED).count()
-            if task.status != Status.OPEN or taken >= task.project.overlap:
+            if task.status != Status.OPEN or task.assigned_count >= task.project.overlap:
                 continue  # someone took the last slot between our read and our lock
             try:
                 with transaction.atomic():
                     Assignment.objects.create(task=task, annotator=user)
             except IntegrityError:
                 continue
+            AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
             return task
     return None
 
@@ -110,8 +108,10 @@ def task_skip(*, task: AnnotationTask, user, reason: str) -> Assignment:
     assignment = Assignment.objects.filter(task=task, annotator=user).first()
     if assignment is None or assignment.status != Assignment.Status.ASSIGNED:
         raise ValidationError({"task": ["This item is not assigned to you."]})
-    assignment.status, assignment.skip_reason = Assignment.Status.SKIPPED, reason.strip()[:500]
-    assignment.save(update_fields=["status", "skip_reason"])
+    with transaction.atomic():
+        assignment.status, assignment.skip_reason = Assignment.Status.SKIPPED, reason.strip()[:500]
+        assignment.save(update_fields=["status", "skip_reason"])
+        AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") - 1)
     return assignment
 
 
@@ -163,8 +163,10 @@ def annotation_review(*, annotation: Annotation, reviewer, accept: bool, comment
         task.status, task.accepted_at = Status.ACCEPTED, timezone.now()
     elif not task.annotations.filter(status=Annotation.Status.SUBMITTED).exists():
         task.status = Status.OPEN
-        task.assignments.filter(annotator=annotation.annotator).delete()  # the annotator may try again
-    task.save(update_fields=["status", "accepted_at"])
+        # The annotator may try again: their slot in the overlap is free once more.
+        freed, _ = task.assignments.filter(annotator=annotation.annotator).exclude(status=Assignment.Status.SKIPPED).delete()
+        task.assigned_count = max(0, task.assigned_count - freed)
+    task.save(update_fields=["status", "accepted_at", "assigned_count"])
     return annotation
 
 
