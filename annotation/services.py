@@ -18,6 +18,8 @@ from suite.ml import services as ml_services
 from suite.ml.models import ModelOutput
 
 Status = AnnotationTask.Status
+QUEUE_READ_SIZE = 20
+QUEUE_READS = 5
 
 
 def project_for_kind(*, kind: str) -> AnnotationProject:
@@ -87,18 +89,23 @@ def task_next(*, user, kind: str | None = None, project: AnnotationProject | Non
         candidates = candidates.filter(kind=kind)
     if project:
         candidates = candidates.filter(project=project)
-    for task_id in candidates.order_by(*AnnotationTask.QUEUE_ORDER).values_list("id", flat=True)[:20]:
-        with transaction.atomic():
-            task = AnnotationTask.objects.select_for_update().select_related("project").get(pk=task_id)
-            if task.status != Status.OPEN or task.assigned_count >= task.project.overlap:
-                continue  # someone took the last slot between our read and our lock
-            try:
-                with transaction.atomic():
-                    Assignment.objects.create(task=task, annotator=user)
-            except IntegrityError:
-                continue
-            AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
-            return task
+    # Other annotators may take every item we just read; read again, a few times, rather than say "empty".
+    for _ in range(QUEUE_READS):
+        ids = list(candidates.order_by(*AnnotationTask.QUEUE_ORDER).values_list("id", flat=True)[:QUEUE_READ_SIZE])
+        if not ids:
+            return None
+        for task_id in ids:
+            with transaction.atomic():
+                task = AnnotationTask.objects.select_for_update().select_related("project").get(pk=task_id)
+                if task.status != Status.OPEN or task.assigned_count >= task.project.overlap:
+                    continue  # someone took the last slot between our read and our lock
+                try:
+                    with transaction.atomic():
+                        Assignment.objects.create(task=task, annotator=user)
+                except IntegrityError:
+                    continue
+                AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
+                return task
     return None
 
 
