@@ -18,7 +18,6 @@ from suite.ml import services as ml_services
 from suite.ml.models import ModelOutput
 
 Status = AnnotationTask.Status
-QUEUE_READ_SIZE = 20
 QUEUE_READS = 5
 
 
@@ -89,23 +88,21 @@ def task_next(*, user, kind: str | None = None, project: AnnotationProject | Non
         candidates = candidates.filter(kind=kind)
     if project:
         candidates = candidates.filter(project=project)
-    # Other annotators may take every item we just read; read again, a few times, rather than say "empty".
+    # The classic queue: lock the first free item and skip items other annotators hold right now
+    # (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the IMMEDIATE transaction serializes writers).
+    ordered = candidates.order_by(*AnnotationTask.QUEUE_ORDER).select_related("project")
     for _ in range(QUEUE_READS):
-        ids = list(candidates.order_by(*AnnotationTask.QUEUE_ORDER).values_list("id", flat=True)[:QUEUE_READ_SIZE])
-        if not ids:
-            return None
-        for task_id in ids:
-            with transaction.atomic():
-                task = AnnotationTask.objects.select_for_update().select_related("project").get(pk=task_id)
-                if task.status != Status.OPEN or task.assigned_count >= task.project.overlap:
-                    continue  # someone took the last slot between our read and our lock
-                try:
-                    with transaction.atomic():
-                        Assignment.objects.create(task=task, annotator=user)
-                except IntegrityError:
-                    continue
-                AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
-                return task
+        with transaction.atomic():
+            task = ordered.select_for_update(skip_locked=True, of=("self",)).first()
+            if task is None:
+                return None
+            try:
+                with transaction.atomic():
+                    Assignment.objects.create(task=task, annotator=user)
+            except IntegrityError:
+                continue
+            AnnotationTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
+            return task
     return None
 
 
