@@ -14,6 +14,7 @@ deleted again afterwards.
   growth, once under tracemalloc for the Python-allocated peak.
 """
 import argparse
+import atexit
 import datetime
 import json
 import os
@@ -70,6 +71,7 @@ if ARGS.export_worker and not os.environ.get("VAR_DIR"):
 if not ARGS.export_worker:
     # Our own database and files: set before settings are read.
     OWN_VAR_DIR = tempfile.mkdtemp(prefix="fineloop-bench-")
+    atexit.register(shutil.rmtree, OWN_VAR_DIR, ignore_errors=True)  # also when imported, or stopped by an error
     os.environ["VAR_DIR"] = OWN_VAR_DIR
     os.environ.pop("MEDIA_ROOT", None)
     os.environ.pop("MODEL_ROOT", None)
@@ -373,7 +375,7 @@ def latency_section(args, users: list[int]) -> list[dict]:
 def run_worker(fmt: str, kind: str, path: Path, traced: bool) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--export-worker",
                "--format", fmt, "--kind", kind, "--path", str(path)] + (["--tracemalloc"] if traced else [])
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), check=False)
     if done.returncode:
         raise RuntimeError(f"export worker failed ({fmt}, {kind}):\n{done.stderr[-3000:]}")
     path.unlink(missing_ok=True)
@@ -434,7 +436,7 @@ def table(rows: list[dict]) -> str:
 def _code_version() -> str:
     """The commit measured, with '-dirty' when the working tree differs from it."""
     try:
-        done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False)
         return done.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
