@@ -136,6 +136,11 @@ ML_RUN_HEARTBEAT_TIMEOUT = env.int("ML_RUN_HEARTBEAT_TIMEOUT", default=300)
 ML_TRAINING_TIME_LIMIT = env.int("ML_TRAINING_TIME_LIMIT", default=6 * 3600)
 ML_RETRAIN_MIN_NEW_EXAMPLES = env.int("ML_RETRAIN_MIN_NEW_EXAMPLES", default=200)
 ML_RETRAIN_CHECK_SECONDS = env.int("ML_RETRAIN_CHECK_SECONDS", default=900)
+
+# Uploaded documents (contracts, papers, resumes): read by suite.documents.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=500)
 # Nothing is fetched from a model hub unless the operator says so.
 HF_HUB_OFFLINE = env.bool("HF_HUB_OFFLINE", default=True)
 if HF_HUB_OFFLINE:
