@@ -85,7 +85,8 @@ TEMPLATES = [
 # SQLite under var/ by default; DATABASE_URL=postgres://... for a real deployment.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'fineloop.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share one file: wait for locks and take the write lock up front.
+    # Web, worker and beat share one file: writers queue on a fair lock and take the write lock up front.
+    DATABASES["default"]["ENGINE"] = "suite.db.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 30,
