@@ -29,10 +29,14 @@ def accepted_examples(kind: str, since=None) -> list[dict]:
     examples = []
     for annotation in rows.order_by("id"):
         task = annotation.task
-        example = model_kind.example_from_annotation(
-            {"id": f"task-{task.pk}", "group": task.group or f"task-{task.pk}", "input": task.input, "result": annotation.result}
-        )
-        if example is not None:
+        example = model_kind.example_from_annotation({
+            "id": f"task-{task.pk}", "group": task.group or f"task-{task.pk}", "input": task.input,
+            "result": annotation.result, "feedback_type": task.feedback_type,
+        })
+        # A kind may turn one answer into several examples (a preference into a chosen and a rejected pair).
+        if isinstance(example, list):
+            examples.extend(example)
+        elif example is not None:
             examples.append(example)
     return examples
 

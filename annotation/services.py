@@ -32,7 +32,7 @@ def _check_result(kind: K.ModelKind, task_input, result, *, feedback_type: str |
     if feedback_type == FeedbackType.PREFERENCE:
         problem = _preference_problem(task_input, {"result": result})
     else:
-        problem = _answer_problem(kind, task_input, result)
+        problem = _rating_problem(feedback_type, result) or _answer_problem(kind, task_input, result)
     if problem:
         raise ValidationError({"result": [problem]})
 
@@ -47,7 +47,7 @@ def flag_create(*, output: ModelOutput, user, reason: str, comment: str = "", co
         raise ValidationError({"comment": ["Say what is wrong when the reason is 'other'."]})
     kind = K.get_kind(output.kind)
     if correction is not None:
-        _check_result(kind, output.input, correction)
+        _check_result(kind, output.input, correction, feedback_type=kind.feedback_type)
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -78,9 +78,14 @@ def task_next(*, user, kind: str | None = None, project: AnnotationProject | Non
     """The next item for an annotator: flagged first, then least confident, then oldest; within the overlap."""
     if not access.has_role(user, "annotator", "reviewer"):
         raise PermissionDenied("Annotating is for annotators.")
-    mine = Assignment.objects.filter(annotator=user, status=Assignment.Status.ASSIGNED).select_related("task").first()
-    if mine and mine.task.status == Status.OPEN:
-        return mine.task  # finish what you were given before taking more
+    held = Assignment.objects.filter(annotator=user, status=Assignment.Status.ASSIGNED, task__status=Status.OPEN)
+    if kind:
+        held = held.filter(task__kind=kind)
+    if project:
+        held = held.filter(task__project=project)
+    mine = held.select_related("task").order_by("pk").first()
+    if mine:
+        return mine.task  # finish what you were given in this queue before taking more
     candidates = AnnotationTask.objects.filter(status=Status.OPEN, assigned_count__lt=F("project__overlap")).exclude(
         Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user))
     )
@@ -274,6 +279,12 @@ def _preference_problem(task_input, answers: dict) -> str | None:
     return None
 
 
+def _rating_problem(feedback_type: str | None, answer) -> str | None:
+    if feedback_type == FeedbackType.RATING and not (_is_int(answer) and K.RATING_MIN <= answer <= K.RATING_MAX):
+        return f"a rating is a whole number from {K.RATING_MIN} to {K.RATING_MAX}, not {answer!r}"
+    return None
+
+
 def _answer_problem(kind: K.ModelKind, task_input, answer) -> str | None:
     """Why an answer does not fit the kind: its shape, its labels, its spans, then the kind's own rules."""
     task_type = kind.task_type
@@ -335,6 +346,8 @@ def import_item_problem(*, kind: K.ModelKind, item) -> str | None:
             return "the input must be non-empty text"
     elif not isinstance(task_input, dict):
         return f"a {kind.task_type} input is a JSON object"
+    if answers["result"] is not None and (problem := _rating_problem(feedback_type, answers["result"])):
+        return problem
     for field, answer in answers.items():
         problem = None if answer is None else _answer_problem(kind, task_input, answer)
         if problem:

@@ -40,6 +40,21 @@ PRIMARY_METRIC = {
 }
 
 
+# People rate on a 1-5 rubric; ranking models learn a relevance between 0 and 1.
+RATING_MIN, RATING_MAX = 1, 5
+
+
+def relevance_from_rating(rating) -> float:
+    """1 (useless) .. 5 (exactly right) -> 0.0 .. 1.0, the soft target a ranking head learns."""
+    return (float(rating) - RATING_MIN) / (RATING_MAX - RATING_MIN)
+
+
+def rating_from_relevance(score) -> int:
+    """A model's relevance (0..1) as the rating a task is pre-filled with."""
+    clipped = min(max(float(score), 0.0), 1.0)
+    return int(round(RATING_MIN + clipped * (RATING_MAX - RATING_MIN)))
+
+
 class UnknownKind(LookupError):
     pass
 
@@ -73,13 +88,17 @@ class ModelKind:
         """Predictions before any training (rules, patterns, zero-shot); one per input."""
         raise NotImplementedError(f"{self.name} has no default predictor")
 
-    def example_from_annotation(self, annotation: dict) -> dict | None:
-        """Turn an accepted annotation `{"input", "result", "group", "id"}` into a training example."""
+    def example_from_annotation(self, annotation: dict) -> dict | list[dict] | None:
+        """Turn an accepted annotation `{"input", "result", "group", "id", "feedback_type"}` into a training
+        example (or a list of them, or None to leave it out)."""
+        target = annotation["result"]
+        if self.task_type == RANKING and annotation.get("feedback_type") == "rating":
+            target = relevance_from_rating(target)
         return {
             "id": str(annotation.get("id", "")),
             "group": str(annotation.get("group") or annotation.get("id", "")),
             "input": annotation["input"],
-            "target": annotation["result"],
+            "target": target,
         }
 
     def result_from_prediction(self, prediction: dict):
@@ -95,6 +114,8 @@ class ModelKind:
             return {"selected": list(prediction.get("selected", []))}
         if t == SEQ2SEQ:
             return prediction.get("text", "")
+        if t == RANKING and self.feedback_type == "rating" and prediction.get("score") is not None:
+            return rating_from_relevance(prediction["score"])
         return prediction.get("score")
 
     # --- what every kind gets ------------------------------------------------------------------

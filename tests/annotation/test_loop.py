@@ -119,6 +119,19 @@ class TestQueueAndReview:
         assert third.get("/api/annotation/tasks/next/").status_code == 204
         assert Assignment.objects.count() == 2
 
+    def test_an_item_in_progress_is_served_again_only_in_its_own_queue(self):
+        patient = UserFactory(role="patient")
+        for output in (shown_output(patient, "the meal was grim"), shown_output(patient, "book an appointment", kind="tests.health_intent")):
+            api_client_for(patient).post("/api/annotation/flags/", {"output": output.pk, "reason": "wrong"}, format="json")
+        annotator = api_client_for(UserFactory(role="annotator"))
+
+        held = annotator.get(f"/api/annotation/tasks/next/?kind={KIND}").json()
+        other = annotator.get("/api/annotation/tasks/next/?kind=tests.health_intent").json()
+        again = annotator.get(f"/api/annotation/tasks/next/?kind={KIND}").json()
+
+        assert held["kind"] == KIND and other["kind"] == "tests.health_intent"
+        assert again["id"] == held["id"]  # the unfinished item of this queue comes back, not a new one
+
     def test_two_answers_to_one_item_are_both_kept_and_the_reviewer_adjudicates(self):
         patient = UserFactory(role="patient")
         output = shown_output(patient, "the class was poor")
