@@ -338,7 +338,7 @@ def database_label() -> str:
     if connection.vendor == "sqlite":
         import sqlite3
 
-        return f"SQLite {sqlite3.sqlite_version} (embedded default: WAL, IMMEDIATE transactions, so writes serialize)"
+        return f"SQLite {sqlite3.sqlite_version} (embedded default: WAL, IMMEDIATE transactions, writers queue on a fair lock)"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
