@@ -4,7 +4,7 @@ from datetime import timedelta
 from statistics import median
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.http import Http404
@@ -179,6 +179,13 @@ def annotation_dashboard(*, kind: str | None = None, days: int = 30) -> dict:
     output_counts = outputs.values("kind", "version__number").annotate(n=Count("id"))
     flags = Flag.objects.all() if not kind else Flag.objects.filter(output__kind=kind)
     flag_counts = {(r["output__kind"], r["output__version__number"]): r["n"] for r in flags.values("output__kind", "output__version__number").annotate(n=Count("id"))}
+    # Over time: each day's outputs of each version, and how many of them were flagged (by the day they were shown).
+    recent = outputs.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
+    flag_days = (
+        recent.values("day", "kind", "version__number")
+        .annotate(n=Count("id"), flagged=Count("id", filter=Exists(Flag.objects.filter(output=OuterRef("pk")))))
+        .order_by("day", "kind", "version__number")
+    )
 
     return {
         "kinds": sorted(set(AnnotationTask.objects.values_list("kind", flat=True))),
@@ -206,5 +213,10 @@ def annotation_dashboard(*, kind: str | None = None, days: int = 30) -> dict:
                 "rate": round(flag_counts.get((r["kind"], r["version__number"]), 0) / r["n"], 4),
             }
             for r in output_counts.order_by("kind", "version__number")
+        ],
+        "flag_rates_daily": [
+            {"date": r["day"].isoformat(), "kind": r["kind"], "version": r["version__number"], "outputs": r["n"],
+             "flagged": r["flagged"], "rate": round(r["flagged"] / r["n"], 4)}
+            for r in flag_days
         ],
     }

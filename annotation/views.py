@@ -496,11 +496,11 @@ def _daily_series(daily: list[dict]) -> list[dict]:
     return [by_day.get(d, {"date": d, "submitted": 0, "accepted": 0}) for d in days]
 
 
-def _line_chart(days: list[dict], series: list[tuple[str, str]]) -> dict:
+def _line_chart(days: list[dict], series: list[tuple[str, str]], *, unit: str = "") -> dict:
     """Lines over days: one polyline per (key, css class), with y ticks at 0, half and the top."""
     if not days:
         return {"width": CHART_WIDTH, "height": LINE_HEIGHT, "lines": [], "middle": CHART_WIDTH / 2}
-    top = max([row[key] for row in days for key, _ in series] + [1])
+    top = max([row[key] for row in days for key, _ in series if row.get(key) is not None] + [1])
     top += top % 2 if top > 1 else 0  # an even top keeps the middle tick a whole number
     width, height = CHART_WIDTH - LINE_LEFT - LINE_RIGHT, LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
     n = len(days)
@@ -513,7 +513,9 @@ def _line_chart(days: list[dict], series: list[tuple[str, str]]) -> dict:
 
     lines = []
     for key, css in series:
-        points = [{"x": f"{x(i):.1f}", "y": f"{y(row[key]):.1f}", "title": f"{row['date']}: {row[key]} {key}"} for i, row in enumerate(days)]
+        # A day without a value (a version that served nothing that day) leaves no point.
+        points = [{"x": f"{x(i):.1f}", "y": f"{y(row[key]):.1f}", "title": f"{row['date']}: {row[key]} {unit or key}"}
+                  for i, row in enumerate(days) if row.get(key) is not None]
         lines.append({"css": css, "key": key, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points), "points": points})
     step = max(1, -(-n // 6))
     return {
@@ -523,6 +525,22 @@ def _line_chart(days: list[dict], series: list[tuple[str, str]]) -> dict:
         "xticks": [{"x": f"{x(i):.1f}", "label": days[i]["date"][5:]} for i in range(0, n, step)],
         "label_y": LINE_HEIGHT - LINE_BOTTOM + 16,
     }
+
+
+FLAG_SERIES_CSS = ("s0", "s1", "s2", "s3", "s4", "s5")
+
+
+def _flag_rate_days(rows: list[dict]) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Daily flag rate (percent) per kind and version: one series per version, days in order."""
+    names = []
+    by_day: dict[str, dict] = {}
+    for r in rows:
+        name = f"{r['kind']} v{r['version']}" if r["version"] is not None else f"{r['kind']} default"
+        if name not in names:
+            names.append(name)
+        by_day.setdefault(r["date"], {"date": r["date"]})[name] = round(100 * r["rate"], 1)
+    series = [(name, FLAG_SERIES_CSS[i % len(FLAG_SERIES_CSS)]) for i, name in enumerate(names)]
+    return [by_day[d] for d in sorted(by_day)], series
 
 
 AGREEMENT_ROWS = (
@@ -552,6 +570,7 @@ def dashboard(request):
     flag_rates = [{**row, "name": f"{row['kind']} v{row['version']}" if row["version"] is not None else f"{row['kind']} default"}
                   for row in data["flag_rates"]]
     agreement = data["agreement"]
+    flag_days, flag_series = _flag_rate_days(data["flag_rates_daily"])
     context = {
         "data": data,
         "kind": kind or "",
@@ -561,6 +580,8 @@ def dashboard(request):
         ) if throughput else None,
         "daily_chart": _line_chart(_daily_series(data["daily"]), [("submitted", "submitted"), ("accepted", "accepted")]),
         "flag_rates": flag_rates,
+        "flag_daily_chart": _line_chart(flag_days, flag_series, unit="% flagged") if flag_days else None,
+        "flag_series": flag_series,
         "flag_chart": _bar_chart(flag_rates, label="name", series=[("rate", "rate")], scale_max=max([r["rate"] for r in flag_rates] + [0]) or 1,
                                  percent=True, width=760)
         if flag_rates else None,

@@ -41,3 +41,26 @@ def test_agreement_throughput_and_flag_rates():
 
 def test_the_dashboard_is_for_reviewers():
     assert api_client_for(UserFactory(role="annotator")).get("/api/annotation/dashboard/").status_code == 403
+
+
+def test_flag_rate_over_time_is_per_day_and_per_version(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from suite.ml.models import ModelOutput
+
+    reviewer = UserFactory(role="reviewer")
+    outputs = [ml_services.model_output_record(kind=KIND, input=f"o{i}", output={"label": "positive"}) for i in range(6)]
+    ModelOutput.objects.filter(pk__in=[o.pk for o in outputs[:2]]).update(created_at=timezone.now() - timedelta(days=2))
+    task = AnnotationTask.objects.create(project=project_for_kind(kind=KIND), kind=KIND, feedback_type="classification", input="x")
+    for flagged in (outputs[0], outputs[2], outputs[3]):  # 1 of 2 two days ago, 2 of 4 today
+        Flag.objects.create(output=flagged, task=task, user=reviewer, reason="wrong")
+
+    days = api_client_for(reviewer).get(f"/api/annotation/dashboard/?kind={KIND}").json()["flag_rates_daily"]
+
+    assert [(d["outputs"], d["flagged"], d["rate"]) for d in days] == [(2, 1, 0.5), (4, 2, 0.5)]
+    assert days[0]["date"] < days[1]["date"] and all(d["version"] is None for d in days)
+    client.force_login(reviewer)
+    html = client.get("/annotation/dashboard/").content.decode()
+    assert 'id="flag-rate-over-time"' in html and "tests.sentiment default" in html
