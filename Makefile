@@ -53,8 +53,14 @@ services:
 test-integration: install browser services
 	$(INTEGRATION_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
-	$(PY) bench/ml.py
+# Every benchmark, or one: `make bench-summarizer` runs bench/summarizer.py.
+BENCHES := ml annotation summarizer chatbot resumes
+
+.PHONY: $(addprefix bench-,$(BENCHES))
+bench: $(addprefix bench-,$(BENCHES))
+
+$(addprefix bench-,$(BENCHES)): bench-%: install
+	$(PY) bench/$*.py
 
 clean:
 	rm -rf var/test .pytest_cache
