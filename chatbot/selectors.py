@@ -1,4 +1,11 @@
-from chatbot.models import Conversation
+"""Reads of the health assistant, with ownership applied."""
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from chatbot import ml
+from chatbot.models import Appointment, Article, Conversation, Message, PatientProfile, Provider, ReplyRating
 from suite import access
 
 
@@ -8,3 +15,86 @@ def conversation_list(*, user):
 
 def conversation_get(*, user, pk: int) -> Conversation:
     return access.get_owned_or_404(Conversation.objects.all(), user, pk=pk)
+
+
+def message_list(*, conversation: Conversation):
+    return conversation.messages.select_related("appointment__provider").order_by("id")
+
+
+def message_get(*, user, pk: int) -> Message:
+    return access.get_owned_or_404(Message.objects.select_related("conversation", "output"), user, owner_field="conversation__owner", pk=pk)
+
+
+def profile_get(*, user) -> PatientProfile:
+    """The user's profile; an unsaved empty one before their first edit."""
+    return PatientProfile.objects.filter(owner=user).first() or PatientProfile(owner=user)
+
+
+def appointment_list(*, user, upcoming_only: bool = False):
+    rows = access.owned_by(Appointment.objects.select_related("provider"), user, owner_field="patient")
+    return rows.filter(status=Appointment.Status.BOOKED, start__gt=timezone.now()) if upcoming_only else rows
+
+
+def appointment_get(*, user, pk: int) -> Appointment:
+    return access.get_owned_or_404(Appointment.objects.select_related("provider"), user, owner_field="patient", pk=pk)
+
+
+def provider_list(*, specialty: str = ""):
+    rows = Provider.objects.filter(active=True)
+    return rows.filter(specialty__iexact=specialty) if specialty else rows
+
+
+def provider_get(*, pk: int) -> Provider:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Provider, pk=pk, active=True)
+
+
+def article_get(*, source_id: str) -> Article:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Article, source_id=source_id)
+
+
+def inbox_list():
+    """Conversations waiting for a person, oldest request first (staff only; the views check)."""
+    return Conversation.objects.filter(needs_person=True).select_related("owner").order_by("handoff_at", "id")
+
+
+def staff_conversation_get(*, pk: int) -> Conversation:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Conversation.objects.select_related("owner"), pk=pk)
+
+
+def reply_day(message: Message) -> date:
+    return timezone.localtime(message.created_at).date()
+
+
+def ranker_examples(kind: str, since=None) -> list[dict]:
+    """Ranking examples the annotation app's one-per-answer source does not give: the options people did not
+    choose (relevance 0), and staff ratings (4-5 relevant, 1-2 not). Registered as an example source."""
+    if kind != ml.RANKER:
+        return []
+    from annotation.models import Annotation
+
+    ranker = ml.AnswerRankerKind()
+    out = []
+    accepted = Annotation.objects.filter(task__kind=kind, task__feedback_type="preference", status=Annotation.Status.ACCEPTED)
+    if since is not None:
+        accepted = accepted.filter(reviewed_at__gt=since)
+    for annotation in accepted.select_related("task").order_by("id"):
+        task = annotation.task
+        out += ranker.examples_from_preference(
+            {"id": f"task-{task.pk}", "group": task.group or f"task-{task.pk}", "input": task.input, "result": annotation.result}
+        )[1:]
+    ratings = ReplyRating.objects.filter(~Q(score=3)).select_related("message__output")
+    if since is not None:
+        ratings = ratings.filter(created_at__gt=since)
+    for rating in ratings.order_by("id"):
+        message = rating.message
+        query = message.output.input.get("prompt") if message.output_id and isinstance(message.output.input, dict) else None
+        if query:
+            out.append({"id": f"rating-{rating.pk}", "group": f"chatbot-message-{message.pk}",
+                        "input": {"query": query, "candidate": message.text}, "target": int(rating.score >= 4)})
+    return out

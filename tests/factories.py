@@ -34,3 +34,17 @@ class ConversationFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(UserFactory, role="patient")
     title = factory.Sequence(lambda n: f"Question about my medication #{n}")
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    """A provider who works every day, 09:00-17:00, in 30-minute slots (so tests do not depend on the weekday)."""
+
+    class Meta:
+        model = "chatbot.Provider"
+
+    name = factory.Sequence(lambda n: f"Dr Test{n} Example")
+    specialty = "Cardiology"
+    weekdays = factory.LazyFunction(lambda: [1, 2, 3, 4, 5, 6, 7])
+    start_hour = 9
+    end_hour = 17
+    slot_minutes = 30

@@ -1,0 +1,1 @@
+"""The assistant's own language work: triage, intents, retrieval, answer composition, medicines, dates."""

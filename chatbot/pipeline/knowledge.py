@@ -1,0 +1,220 @@
+"""The knowledge index: articles chunked with LangChain's splitter, searched by BM25 and by the suite's
+encoder, fused by reciprocal rank. It lives in one file under VAR_DIR/kb/ and is rebuilt incrementally:
+only new or changed articles are embedded again."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from chatbot.pipeline.text import terms
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE, CHUNK_OVERLAP = 900, 120
+RRF_K = 60
+CANDIDATES = 50
+EMBED_BATCH = 512
+
+
+def content_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+_splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, separators=["\n\n", "\n", ". ", " ", ""])
+
+
+def chunk_article(body: str) -> list[str]:
+    return [c.strip() for c in _splitter.split_text(body) if c.strip()]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    article_id: int
+    article_hash: str
+    position: int
+    text: str
+    title: str
+    source: str
+    url: str
+    source_id: str
+
+    @property
+    def searchable(self) -> str:
+        return f"{self.title}. {self.text}"
+
+
+class BM25:
+    """Okapi BM25 over an inverted index; each term's weights are precomputed, so a query is a few adds."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75):
+        self.size = len(documents)
+        lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        avg = float(lengths.mean()) if self.size else 1.0
+        postings: dict[str, dict[int, int]] = {}
+        for i, doc in enumerate(documents):
+            for term in doc:
+                row = postings.setdefault(term, {})
+                row[i] = row.get(i, 0) + 1
+        self.postings = {}
+        for term, row in postings.items():
+            ids = np.fromiter(row.keys(), dtype=np.int32, count=len(row))
+            tf = np.fromiter(row.values(), dtype=np.float32, count=len(row))
+            idf = np.log(1 + (self.size - len(row) + 0.5) / (len(row) + 0.5))
+            norm = k1 * (1 - b + b * lengths[ids] / max(avg, 1e-9))
+            self.postings[term] = (ids, (idf * tf * (k1 + 1) / (tf + norm)).astype(np.float32))
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        out = np.zeros(self.size, dtype=np.float32)
+        for term in set(query_terms):
+            if term in self.postings:
+                ids, weights = self.postings[term]
+                out[ids] += weights
+        return out
+
+
+def _top(scores: np.ndarray, k: int, *, positive_only: bool = False) -> list[int]:
+    if scores.size == 0:
+        return []
+    k = min(k, scores.size)
+    idx = np.argpartition(-scores, k - 1)[:k]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return [int(i) for i in idx if not positive_only or scores[i] > 0]
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    bm25_rank: int | None
+    dense_rank: int | None
+
+
+class KnowledgeIndex:
+    """An immutable snapshot of the index: chunks, their embeddings and BM25 over them."""
+
+    def __init__(self, chunks: list[Chunk], embeddings: np.ndarray, signature: tuple = ()):
+        self.chunks = chunks
+        self.embeddings = embeddings.astype(np.float32, copy=False)
+        self.signature = signature
+        self.bm25 = BM25([terms(c.searchable) for c in chunks])
+
+    def __len__(self):
+        return len(self.chunks)
+
+    def search_bm25(self, query: str, k: int = CANDIDATES) -> list[int]:
+        return _top(self.bm25.scores(terms(query)), k, positive_only=True)
+
+    def search_dense(self, query: str, k: int = CANDIDATES, *, vector: np.ndarray | None = None) -> list[int]:
+        if not len(self.chunks):
+            return []
+        if vector is None:
+            from suite.ml.encoder import get_encoder
+
+            vector = get_encoder().encode([query])[0]
+        return _top(self.embeddings @ vector, k)
+
+    def search(self, query: str, k: int = 8, *, mode: str = "fusion") -> list[Hit]:
+        """Best chunks for a query: 'bm25', 'dense' or their reciprocal-rank 'fusion'."""
+        lexical = self.search_bm25(query) if mode in ("bm25", "fusion") else []
+        dense = self.search_dense(query) if mode in ("dense", "fusion") else []
+        fused: dict[int, float] = {}
+        for ranking in (lexical, dense):
+            for rank, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        lex_rank = {i: r for r, i in enumerate(lexical)}
+        dense_rank = {i: r for r, i in enumerate(dense)}
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [Hit(self.chunks[i], fused[i], lex_rank.get(i), dense_rank.get(i)) for i in best]
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = json.dumps([c.__dict__ for c in self.chunks], ensure_ascii=False).encode("utf-8")
+        buffer = io.BytesIO()
+        np.savez(buffer, embeddings=self.embeddings, meta=np.frombuffer(meta, dtype=np.uint8))
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(path)  # one file, replaced at once: readers never see chunks and vectors disagree
+
+    @classmethod
+    def load(cls, path: Path) -> "KnowledgeIndex | None":
+        try:
+            with np.load(path) as data:
+                chunks = [Chunk(**row) for row in json.loads(bytes(data["meta"]).decode("utf-8"))]
+                return cls(chunks, np.array(data["embeddings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def index_path() -> Path:
+    from suite.ml.encoder import encoder_path
+
+    key = hashlib.sha1(encoder_path().encode()).hexdigest()[:12]  # another encoder means other vectors
+    return Path(settings.VAR_DIR) / "kb" / f"index-{key}.npz"
+
+
+def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: tuple = ()) -> tuple[KnowledgeIndex, int]:
+    """A new index over `articles` (dicts with id, hash, title, body, source, url, source_id), reusing the
+    previous index's chunks and vectors for articles whose content did not change. Returns it and how many
+    articles were embedded."""
+    from suite.ml.encoder import get_encoder
+
+    kept: dict[tuple[int, str], list[tuple[Chunk, np.ndarray]]] = {}
+    if previous is not None:
+        for chunk, vector in zip(previous.chunks, previous.embeddings):
+            kept.setdefault((chunk.article_id, chunk.article_hash), []).append((chunk, vector))
+    chunks, vectors, todo = [], [], []
+    for a in articles:
+        reused = kept.get((a["id"], a["hash"]))
+        if reused:
+            for chunk, vector in reused:
+                chunks.append(chunk)
+                vectors.append(vector)
+            continue
+        for position, text in enumerate(chunk_article(a["body"])):
+            todo.append(len(chunks))
+            chunks.append(Chunk(a["id"], a["hash"], position, text, a["title"], a["source"], a["url"], a["source_id"]))
+            vectors.append(None)
+    if todo:
+        encoder = get_encoder()
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            for i, vector in zip(batch, encoder.encode([chunks[i].searchable for i in batch])):
+                vectors[i] = vector
+    dim = vectors[0].shape[0] if vectors else 1
+    matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
+    embedded = len({chunks[i].article_id for i in todo})
+    return KnowledgeIndex(chunks, matrix, signature), embedded
+
+
+class HybridRetriever(BaseRetriever):
+    """The knowledge index as a LangChain retriever: BM25 and dense results fused by reciprocal rank."""
+
+    index: object
+    k: int = 8
+    mode: str = "fusion"
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(
+                page_content=hit.chunk.text,
+                metadata={
+                    "title": hit.chunk.title, "url": hit.chunk.url, "source": hit.chunk.source, "source_id": hit.chunk.source_id,
+                    "article_id": hit.chunk.article_id, "score": hit.score, "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank,
+                },
+            )
+            for hit in self.index.search(query, self.k, mode=self.mode)
+        ]

@@ -1,0 +1,36 @@
+"""Optional phrasing by a configured chat model (LangChain), allowed to use the retrieved passages only."""
+import os
+
+from django.conf import settings
+
+PROMPT = (
+    "You are a careful health assistant. Rewrite the draft answer for a patient in plain words, using ONLY facts "
+    "stated in the passages below. Do not add facts, doses or advice that the passages do not contain. "
+    "If the passages do not answer the question, reply exactly: NOT IN SOURCES.\n\n"
+    "Question: {question}\n\nPassages:\n{passages}\n\nDraft answer: {draft}\n\nAnswer:"
+)
+
+
+def configured_model_name() -> str:
+    return getattr(settings, "CHATBOT_LLM", "") or os.environ.get("CHATBOT_LLM", "")
+
+
+def chat_model():
+    """The configured LangChain chat model, or None (the default: answers are composed from passages)."""
+    name = configured_model_name()
+    if not name:
+        return None
+    from langchain.chat_models import init_chat_model
+
+    return init_chat_model(name)
+
+
+def phrase(model, *, question: str, draft: str, passages: list[str]) -> str | None:
+    """The model's wording of the draft, or None when it declines or returns nothing usable."""
+    text = PROMPT.format(question=question, passages="\n".join(f"[{i + 1}] {p}" for i, p in enumerate(passages)), draft=draft)
+    reply = model.invoke(text)
+    content = getattr(reply, "content", reply)
+    content = content if isinstance(content, str) else str(content)
+    if not content.strip() or "NOT IN SOURCES" in content:
+        return None
+    return content.strip()

@@ -1,0 +1,162 @@
+"""Rule-based triage: the floor no learned model may lower. Patterns look for the situation, not the topic,
+so "what are the signs of a stroke?" is a question while "his face is drooping" is an emergency."""
+import re
+from dataclasses import dataclass, field
+
+LEVELS = ("none", "routine", "urgent", "emergency")
+RANK = {level: i for i, level in enumerate(LEVELS)}
+
+# A cue is cancelled by a negation a few words before it in the same clause ("no chest pain", "not bleeding").
+NEGATION = re.compile(r"\b(no|not|never|without|denies|deny|don't|doesn't|didn't|isn't|wasn't|haven't|hasn't)\b(\W+\w+){0,3}\W*$")
+
+PERSON = r"(?:my|our|the|his|her|their|a)\s+(?:\w+\s+)?"
+BABY = r"(?:baby|newborn|infant|\d+[- ](?:day|week|month)[- ]old|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven)[- ](?:day|week|month)[- ]old)"
+
+EMERGENCY_RULES: dict[str, list[str]] = {
+    "chest pain with breathing trouble, sweating or spreading pain": [
+        r"chest (?:pain|tightness|pressure)[^.]*\b(?:breath|breathe|breathing|sweat|sweating|arm|jaw|faint|dizzy|nause)",
+        r"\b(?:breath|breathe|breathing|sweat|sweating|arm|jaw)\b[^.]*chest (?:pain|tightness|pressure|hurts)",
+        r"\bchest (?:is |feels )?(?:tight|hurts|painful)[^.]*\b(?:arm|jaw|breath|sweat|dizzy|faint)",
+        r"\b(?:pain|pressure|tightness) in (?:my|his|her|the) chest[^.]*\b(?:arm|jaw|breath|sweat|dizzy|faint)",
+        r"(?:crushing|squeezing|heavy|elephant)[^.]{0,40}\bchest",
+        r"\bchest\b[^.]{0,30}(?:crushing|squeezing|heavy weight)",
+        r"\b(?:i|he|she|dad|mum|mom|father|mother|husband|wife) (?:think|thinks|might be|may be|am|is|'m) (?:\w+ )?having a heart attack",
+        r"\bhaving a heart attack\b",
+    ],
+    "stroke signs (face drooping, arm weakness, speech trouble)": [
+        r"\bface\b[^.]{0,30}\b(?:droop|drooping|droopy|sagging|fallen|lopsided|numb)",
+        r"\b(?:droop|drooping|droopy|lopsided)\b[^.]{0,20}\b(?:face|mouth|smile)",
+        r"\b(?:slurred|slurring|garbled)\b[^.]{0,20}(?:speech|words|talk)",
+        r"\b(?:slurring|slurs) (?:his|her|my) words",
+        r"\btalking funny\b|\bspeech (?:is|suddenly) (?:slurred|garbled|gone)|\bcan't (?:speak|talk) properly",
+        r"\bcan(?:'t|not) (?:lift|raise|move) (?:my|his|her|their) (?:left|right)? ?(?:arm|leg)",
+        r"\b(?:one|left|right) side of (?:my|his|her|their) (?:body|face)[^.]{0,25}\b(?:numb|weak|paralys|limp|dead)",
+        r"\bsudden(?:ly)?\b[^.]{0,25}\b(?:numbness|weakness|can't see|lost (?:my|his|her) vision|confus)",
+        r"\b(?:having|had|is having) a stroke\b",
+    ],
+    "severe bleeding": [
+        r"\bbleeding\b[^.]{0,25}\b(?:won't|will not|doesn't|does not|can't|cannot|isn't going to) stop",
+        r"\b(?:won't|will not|can't|cannot) stop (?:the )?bleeding",
+        r"\b(?:bleeding|blood) (?:heavily|everywhere|a lot|profusely)|\bheavy bleeding|\bsevere bleeding|\bspurting\b",
+        r"\bsoak(?:ed|ing) through[^.]{0,25}(?:towel|bandage|cloth|pad)",
+        r"\b(?:vomiting|throwing up|coughing up|coughed up|vomited) (?:a lot of )?blood",
+        r"\blost a lot of blood|\blosing a lot of blood|\bpool of blood",
+        r"\bdeep (?:cut|wound|gash)[^.]{0,40}(?:bleed|blood)",
+    ],
+    "severe allergic reaction (anaphylaxis)": [
+        r"\b(?:throat|airway)\b[^.]{0,20}\b(?:closing|closing up|swelling|swollen|tight)",
+        r"\b(?:tongue|lips?|face)\b[^.]{0,20}\b(?:swelling|swollen|blowing up|puffing up)",
+        r"\b(?:swelling|swollen) (?:tongue|lips?|throat)",
+        r"\b(?:going into|in|having) anaphyla",
+        r"\b(?:use|used|using|needed|need|gave (?:him|her|them)) (?:my|his|her|an|the) epipen",
+    ],
+    "suicidal thoughts or self-harm": [
+        r"\b(?:kill|killing|hurt|hurting|harm|harming) (?:myself|my self)\b",
+        r"\bsuicid",
+        r"\bend (?:my|it) (?:life|all)\b|\bend it all\b|\btake my (?:own )?life",
+        r"\bwant to die\b|\bwish i (?:was|were) dead\b|\bbetter off (?:dead|without me)",
+        r"\b(?:don't|do not) want to (?:live|be alive|be here|wake up)",
+        r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)|\bdon't see the point (?:in|of) (?:living|going on|anything)",
+        r"\bcan't (?:go on|keep going) (?:any ?more|like this)",
+        r"\b(?:took|swallowed|taken) (?:all (?:of )?my|a (?:whole )?(?:bottle|packet|box) of|too many|\d+)\b[^.]{0,15}(?:pills|tablets|paracetamol|sleeping)",
+        r"\boverdos(?:e|ed|ing)\b",
+    ],
+    "baby with a high fever": [
+        BABY + r"[^.]{0,40}\b(?:fever|temperature|temp|burning up|hot to the touch|3[89](?:\.\d)? ?(?:c|°|degrees)|10[1-5](?:\.\d)? ?(?:f|°|degrees))",
+        r"\b(?:fever|temperature|temp|burning up)\b[^.?]{0,40}\b(?:my|our) " + BABY,
+    ],
+    "not breathing, unconscious or fitting": [
+        r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b",
+        r"\bnot breathing\b|\bstopped breathing\b|\bgasping for (?:air|breath)\b|\bchoking\b",
+        r"\b(?:lips|face|skin)\b[^.]{0,15}\b(?:blue|grey|gray)\b|\bturning blue\b",
+        r"\bunconscious\b|\bunresponsive\b|\bwon't wake up\b|\bcan't wake (?:him|her|them|my)|\b(?:not|isn't) responding\b",
+        r"\bcollapsed\b|\bpassed out\b[^.]{0,30}\b(?:won't|not|isn't|can't)",
+        r"\b(?:seizure|fit|convulsion|convulsing|fitting)\b[^.]{0,40}\b(?:won't stop|not stopping|five minutes|5 minutes|first time|still)",
+    ],
+    "poisoning or swallowed something dangerous": [
+        r"\b(?:swallowed|drank|drunk|ate|eaten)\b[^.]{0,25}\b(?:bleach|poison|button batter|battery|batteries|antifreeze|drain cleaner|detergent pod)",
+    ],
+    "sudden severe pain or injury": [
+        r"\bworst headache of (?:my|his|her) life\b|\bthunderclap headache\b",
+        r"\bbone (?:is )?(?:sticking|poking) out\b|\bhead injury\b[^.]{0,40}\b(?:vomit|confus|sleepy|unconscious)",
+        r"\brash\b[^.]{0,40}\b(?:doesn't|does not|won't) fade\b[^.]{0,40}|\bstiff neck\b[^.]{0,30}\bfever\b",
+        r"\bfever\b[^.]{0,30}\bstiff neck\b",
+        r"\bpregnan\w*\b[^.]{0,40}\b(?:heavy bleeding|bleeding heavily|severe (?:tummy|stomach|abdominal) pain)",
+    ],
+}
+
+URGENT_RULES: dict[str, list[str]] = {
+    "chest pain": [r"\bchest (?:pain|tightness|pressure|hurts)\b"],
+    "high fever": [r"\bhigh (?:fever|temperature)\b|\b(?:fever|temperature) (?:of )?(?:39|40|41|10[2-5])"],
+    "blood where it should not be": [r"\bblood in (?:my|his|her) (?:urine|pee|stool|poo|vomit)\b|\bpeeing blood\b"],
+    "severe pain": [r"\b(?:severe|unbearable|excruciating|agonising|agonizing) (?:\w+ )?pain\b"],
+    "dehydration": [r"\bcan't keep (?:any )?(?:fluids|water|anything) down\b"],
+    "fainting or confusion": [r"\bfainted\b|\bpassed out\b|\bconfused\b"],
+    "breathing trouble": [r"\bshort(?:ness)? of breath\b|\bwheez"],
+}
+
+ROUTINE_RULES: dict[str, list[str]] = {
+    "a symptom to look at": [
+        r"\b(?:i have|i've got|i've had|i am|i'm|i feel|my \w+ (?:hurts|aches|is sore)|(?:he|she) has)\b[^.]{0,60}"
+        r"\b(?:pain|ache|aching|sore|fever|cough|rash|itch|dizzy|tired|nause|vomit|diarrh|headache|swollen|lump|bleed)",
+        r"\b(?:sore throat|runny nose|back pain|headache|earache|stomach ache|toothache)\b",
+    ],
+}
+
+
+@dataclass
+class Triage:
+    level: str = "none"
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "reasons": list(self.reasons)}
+
+
+def _compiled(rules):
+    return {reason: [re.compile(p, re.IGNORECASE) for p in patterns] for reason, patterns in rules.items()}
+
+
+_RULES = [("emergency", _compiled(EMERGENCY_RULES)), ("urgent", _compiled(URGENT_RULES)), ("routine", _compiled(ROUTINE_RULES))]
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("cannot", "can't").replace("can not", "can't")
+    return re.sub(r"\s+", " ", text)
+
+
+def _affirmed(pattern: re.Pattern, text: str) -> bool:
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        clause = re.split(r"[.;,!?]|\bbut\b", before)[-1]
+        if not NEGATION.search(clause):
+            return True
+    return False
+
+
+def triage_rules(text: str) -> Triage:
+    """The highest level whose rules match, with every matching reason at that level."""
+    text = _normalise(text)
+    for level, rules in _RULES:
+        reasons = [reason for reason, patterns in rules.items() if any(_affirmed(p, text) for p in patterns)]
+        if reasons:
+            return Triage(level, reasons)
+    return Triage("none", [])
+
+
+def raise_only(floor: Triage, learned_level: str | None, *, reason: str = "the triage model") -> Triage:
+    """A learned level may raise the floor, never lower it."""
+    if learned_level in RANK and RANK[learned_level] > RANK[floor.level]:
+        return Triage(learned_level, [*floor.reasons, reason])
+    return floor
+
+
+EMERGENCY_REPLY = (
+    "This sounds like an emergency. Call your local emergency number now (911 in the US, 112 in Europe, 999 in the UK) "
+    "or go to the nearest emergency department. Do not wait for an online answer."
+)
+SUICIDE_REPLY = (
+    "You matter, and you do not have to face this alone. If you might act on these thoughts, call your local emergency "
+    "number now; in the US you can call or text 988 (Suicide & Crisis Lifeline), in the UK call Samaritans on 116 123."
+)
+URGENT_REPLY = "Please get this checked today: call your doctor's practice or an urgent care service."

@@ -1,0 +1,190 @@
+"""The knowledge base: importing articles and keeping this process's search index in step with them."""
+import gzip
+import json
+import re
+import threading
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+
+from chatbot.models import Article
+from chatbot.pipeline.knowledge import HybridRetriever, KnowledgeIndex, build, content_hash, index_path
+
+STARTER_KB = Path(__file__).resolve().parent.parent / "data" / "starter_kb.jsonl"
+IMPORT_BATCH = 1000
+
+
+def _clean(record: dict, where: str) -> dict:
+    title, body, source_id = (str(record.get(k) or "").strip() for k in ("title", "body", "source_id"))
+    if not title or not body or not source_id:
+        raise ValidationError({"file": [f"{where}: an article needs a title, a body and a source id"]})
+    out = {
+        "title": title[:300], "body": body, "source": str(record.get("source") or "unknown")[:100],
+        "url": str(record.get("url") or "")[:500], "source_id": source_id[:100], "topic": str(record.get("topic") or "")[:300],
+        "question_type": str(record.get("question_type") or "")[:60],
+    }
+    out["content_hash"] = content_hash(out["title"], out["body"], out["source"], out["url"], out["topic"])
+    return out
+
+
+def articles_import(records) -> dict:
+    """Create or update articles by source id, in batches; unchanged ones are left alone (and not re-embedded)."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    batch = []
+
+    def flush():
+        by_id = {a["source_id"]: a for a in batch}  # the last record of a source id wins
+        with transaction.atomic():
+            existing = {a.source_id: a for a in Article.objects.filter(source_id__in=list(by_id))}
+            new, changed = [], []
+            for sid, data in by_id.items():
+                article = existing.get(sid)
+                if article is None:
+                    new.append(Article(**data))
+                elif article.content_hash != data["content_hash"]:
+                    for field, value in data.items():
+                        setattr(article, field, value)
+                    changed.append(article)
+                else:
+                    counts["unchanged"] += 1
+            Article.objects.bulk_create(new, batch_size=500)
+            for article in changed:
+                article.save()  # save() stamps updated_at, which tells every process to refresh its index
+            counts["created"] += len(new)
+            counts["updated"] += len(changed)
+        batch.clear()
+
+    for where, record in records:
+        batch.append(_clean(record, where))
+        if len(batch) >= IMPORT_BATCH:
+            flush()
+    if batch:
+        flush()
+    return counts
+
+
+def _open(path: Path):
+    return gzip.open(path, "rt", encoding="utf-8") if str(path).endswith(".gz") else open(path, encoding="utf-8")
+
+
+def _jsonl(path: Path):
+    try:
+        with _open(path) as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    try:
+                        yield f"line {number}", json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValidationError({"file": [f"line {number}: not JSON ({exc.msg})"]}) from None
+    except OSError as exc:
+        raise ValidationError({"file": [f"{path}: {exc.strerror or exc}"]}) from None
+
+
+def medquad_records(path: Path, *, limit: int | None = None):
+    """MedQuAD question-answer pairs as articles: the answer is the body, the focus the title, qid the source id.
+    Pairs without an answer (the MedlinePlus subsets) are skipped."""
+    taken = 0
+    for where, row in _jsonl(Path(path)):
+        if not (row.get("answer") or "").strip():
+            continue
+        yield where, {
+            "title": row.get("focus") or row.get("question", ""), "body": row["answer"], "source": row.get("source", "MedQuAD"),
+            "url": row.get("url", ""), "source_id": row.get("qid", ""), "topic": row.get("focus", ""), "question_type": row.get("qtype", ""),
+        }
+        taken += 1
+        if limit and taken >= limit:
+            return
+
+
+def jsonl_records(path: Path):
+    for where, row in _jsonl(Path(path)):
+        yield where, {
+            "title": row.get("title"), "body": row.get("body") or row.get("text") or row.get("content"), "source": row.get("source"),
+            "url": row.get("url"), "source_id": row.get("source_id") or row.get("id"), "topic": row.get("topic"),
+            "question_type": row.get("question_type") or row.get("qtype"),
+        }
+
+
+_HEADER = re.compile(r"^(source|url|topic|type|id):\s*(.+)$", re.IGNORECASE)
+
+
+def markdown_records(path: Path):
+    """A Markdown file, or a folder of them: '# Title', optional 'Source:', 'URL:', 'Topic:', 'Type:', 'Id:' lines, then the text."""
+    path = Path(path)
+    files = sorted(path.glob("**/*.md")) if path.is_dir() else [path]
+    if not files:
+        raise ValidationError({"file": [f"{path}: no Markdown files"]})
+    for file in files:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ValidationError({"file": [f"{file}: {exc.strerror or exc}"]}) from None
+        title, meta, body = file.stem.replace("-", " ").capitalize(), {}, []
+        for line in lines:
+            header = _HEADER.match(line.strip()) if not body else None
+            if line.startswith("# ") and not body and title and "title" not in meta:
+                meta["title"] = title = line[2:].strip()
+            elif header:
+                meta[header.group(1).lower()] = header.group(2).strip()
+            elif line.strip() or body:
+                body.append(line)
+        yield file.name, {
+            "title": title, "body": "\n".join(body).strip(), "source": meta.get("source", "local"), "url": meta.get("url", ""),
+            "source_id": meta.get("id", f"md-{file.stem}"), "topic": meta.get("topic", ""), "question_type": meta.get("type", ""),
+        }
+
+
+IMPORTERS = {"medquad": medquad_records, "jsonl": jsonl_records, "markdown": markdown_records}
+
+
+def starter_kb_load() -> dict:
+    return articles_import(jsonl_records(STARTER_KB))
+
+
+# --- the process's index -------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_current: KnowledgeIndex | None = None
+
+
+def _signature() -> tuple:
+    row = Article.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    return (row["n"], row["last"], row["changed"].isoformat() if row["changed"] else "")
+
+
+def knowledge_index() -> KnowledgeIndex:
+    """The index over the current articles: loaded once per process, brought up to date when articles change."""
+    global _current
+    signature = _signature()
+    current = _current
+    if current is not None and current.signature == signature:
+        return current
+    with _lock:
+        current = _current
+        if current is not None and current.signature == signature:
+            return current
+        path = index_path()
+        previous = current or KnowledgeIndex.load(path)
+        articles = [
+            {"id": a["id"], "hash": a["content_hash"], "title": a["title"], "body": a["body"], "source": a["source"],
+             "url": a["url"], "source_id": a["source_id"]}
+            for a in Article.objects.order_by("id").values("id", "content_hash", "title", "body", "source", "url", "source_id")
+        ]
+        index, embedded = build(articles, previous, signature=signature)
+        if embedded or previous is None or len(previous) != len(index):
+            index.save(path)
+        _current = index
+        return index
+
+
+def knowledge_retriever(*, k: int = 8, mode: str = "fusion") -> HybridRetriever:
+    return HybridRetriever(index=knowledge_index(), k=k, mode=mode)
+
+
+def knowledge_forget() -> None:
+    """Drop this process's index (tests, and after the files under var/ were removed)."""
+    global _current
+    with _lock:
+        _current = None

@@ -1,0 +1,72 @@
+"""The knowledge base: imports (MedQuAD, JSONL, Markdown), the persisted index and its incremental rebuild."""
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from chatbot.models import Article
+from chatbot.pipeline import knowledge as K
+from chatbot.services.knowledge import articles_import, jsonl_records, knowledge_forget, knowledge_index, knowledge_retriever, markdown_records
+
+pytestmark = pytest.mark.django_db
+MEDQUAD = Path(settings.BASE_DIR).parent / "shared" / "data" / "medical" / "medquad" / "medquad_all.jsonl.gz"
+
+
+def test_medquad_import_keeps_source_url_focus_qtype_and_qid():
+    if not MEDQUAD.exists():
+        pytest.fail(f"{MEDQUAD} is missing (shared data)")
+    out = StringIO()
+    call_command("import_kb", "medquad", str(MEDQUAD), "--limit", "30", stdout=out)
+    assert "30 new" in out.getvalue()
+    article = Article.objects.filter(source_id__contains="-").exclude(source_id__startswith="starter").first()
+    assert article.source and article.url.startswith("http") and article.topic == article.title and article.question_type
+
+
+def test_a_retriever_finds_an_article_by_its_words_with_both_searches_fused():
+    docs = knowledge_retriever(k=3).invoke("side effects of amoxicillin")
+    found = {d.metadata["source_id"]: d.metadata for d in docs}
+    assert found["starter-amoxicillin-side-effects"]["bm25_rank"] == 0  # lexical best; the tiny test encoder's vote is noise
+    assert all(m["dense_rank"] is not None for m in found.values())
+
+
+def test_the_index_is_persisted_and_only_changed_articles_are_embedded_again(monkeypatch):
+    knowledge_index()
+    assert K.index_path().exists()
+    embedded = []
+    real_build = K.build
+
+    def counting_build(articles, previous, **kw):
+        index, n = real_build(articles, previous, **kw)
+        embedded.append(n)
+        return index, n
+
+    monkeypatch.setattr("chatbot.services.knowledge.build", counting_build)
+    knowledge_forget()
+    knowledge_index()  # a new process: loads the file, embeds nothing
+    article = Article.objects.get(source_id="starter-sleep")
+    articles_import([("test", {"title": article.title, "body": article.body + " Naps longer than 30 minutes can spoil night sleep.",
+                               "source": article.source, "url": article.url, "source_id": article.source_id, "topic": article.topic})])
+    index = knowledge_index()
+    assert embedded == [0, 1]
+    assert any("Naps longer" in c.text for c in index.chunks)
+
+
+def test_jsonl_and_markdown_importers(tmp_path):
+    (tmp_path / "kb.jsonl").write_text(json.dumps({"id": "x1", "title": "Hay fever", "text": "Hay fever is an allergy to pollen.", "source": "clinic"}) + "\n")
+    (tmp_path / "gout.md").write_text("# Gout\nSource: clinic leaflet\nURL: https://clinic.example/gout\n\nGout is a painful arthritis caused by uric acid crystals.\n")
+    counts = articles_import(jsonl_records(tmp_path / "kb.jsonl"))
+    counts_md = articles_import(markdown_records(tmp_path))
+    assert counts["created"] == 1 and counts_md["created"] == 1
+    gout = Article.objects.get(source_id="md-gout")
+    assert gout.title == "Gout" and gout.url == "https://clinic.example/gout" and gout.body.startswith("Gout is")
+
+
+def test_a_bad_import_file_is_a_clear_error(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"title": "no body"}\n')
+    with pytest.raises(CommandError, match="line 1: an article needs a title, a body and a source id"):
+        call_command("import_kb", "jsonl", str(tmp_path / "bad.jsonl"), stdout=StringIO())
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("import_kb", "jsonl", str(tmp_path / "missing.jsonl"), stdout=StringIO())
