@@ -54,6 +54,7 @@ class Turn:
     appointment: Appointment | None = None
     handoff: bool = False
     versions: dict = field(default_factory=dict)
+    serving: dict = field(default_factory=dict)
     outputs: list[tuple] = field(default_factory=list)
     # Retrieval done before the transaction: on SQLite a transaction holds the write lock from its start.
     prefetched: dict = field(default_factory=dict)
@@ -61,9 +62,11 @@ class Turn:
 
 def _predict(kind_name: str, inputs: list, turn: Turn) -> list[dict]:
     kind = K.get_kind(kind_name)
-    version = ml_selectors.production_version(kind=kind_name)
+    if not turn.serving:  # one query for every kind a turn may use
+        turn.serving = ml_selectors.production_versions(kinds=[ml.TRIAGE, ml.INTENT, ml.RANKER])
+    version = turn.serving.get(kind_name) if kind_name in turn.serving else ml_selectors.production_version(kind=kind_name)
     started = time.perf_counter()
-    predictions = kind.predict(inputs, version=version)
+    predictions = kind.predict_with(inputs, version)
     turn.versions[kind_name] = version.number if version else "default"
     turn.outputs.append((kind_name, version, inputs, predictions, (time.perf_counter() - started) * 1000))
     return predictions

@@ -160,9 +160,15 @@ class ModelKind:
 
     def predict(self, inputs: list[Any], *, version=None) -> list[dict]:
         """Predict with `version`, else the production version, else the untrained default."""
-        from suite.ml import engine, selectors
+        from suite.ml import selectors
 
         version = version or selectors.production_version(kind=self.name)
+        return self.predict_with(inputs, version)
+
+    def predict_with(self, inputs: list[Any], version) -> list[dict]:
+        """Predict with a version already looked up; None means the untrained default."""
+        from suite.ml import engine
+
         if version is None:
             return self.default_predict(inputs)
         return engine.load(version).predict(inputs)

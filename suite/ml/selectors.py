@@ -16,6 +16,13 @@ def production_version(*, kind: str) -> ModelVersion | None:
     return alias_version(kind=kind, alias=ModelAlias.Name.PRODUCTION)
 
 
+def production_versions(*, kinds: list[str]) -> dict[str, ModelVersion | None]:
+    """The serving version of several kinds in one query (None where a kind still runs its default)."""
+    rows = ModelAlias.objects.select_related("version").filter(kind__in=kinds, name=ModelAlias.Name.PRODUCTION)
+    found = {row.kind: row.version for row in rows}
+    return {kind: found.get(kind) for kind in kinds}
+
+
 def snapshot_examples(*, snapshot: DatasetSnapshot) -> dict[str, list[dict]]:
     """The frozen examples of a snapshot, by split."""
     out = {"train": [], "validation": [], "test": []}
