@@ -69,12 +69,10 @@ class AnswerRankerKind(K.ModelKind):
             for i in ordered
         ]
 
-    def example_from_annotation(self, annotation: dict) -> dict | None:
-        # The annotation app takes one example per answer: the preferred option. The others come through
-        # chatbot.selectors.ranker_examples, registered as an example source in ChatbotConfig.ready.
+    def example_from_annotation(self, annotation: dict) -> dict | list[dict] | None:
+        # One choice between options gives one example per option: the chosen relevant, the others not.
         if isinstance(annotation.get("input"), dict) and "options" in annotation["input"]:
-            examples = self.examples_from_preference(annotation)
-            return examples[0] if examples else None
+            return self.examples_from_preference(annotation)
         return super().example_from_annotation(annotation)
 
     def result_from_prediction(self, prediction: dict):

@@ -72,22 +72,11 @@ def reply_day(message: Message) -> date:
 
 
 def ranker_examples(kind: str, since=None) -> list[dict]:
-    """Ranking examples the annotation app's one-per-answer source does not give: the options people did not
-    choose (relevance 0), and staff ratings (4-5 relevant, 1-2 not). Registered as an example source."""
+    """Staff ratings of replies as ranking examples (4-5 relevant, 1-2 not): ratings live in chatbot, not in
+    annotation tasks, so they come in through this example source (registered in ChatbotConfig.ready)."""
     if kind != ml.RANKER:
         return []
-    from annotation.models import Annotation
-
-    ranker = ml.AnswerRankerKind()
     out = []
-    accepted = Annotation.objects.filter(task__kind=kind, task__feedback_type="preference", status=Annotation.Status.ACCEPTED)
-    if since is not None:
-        accepted = accepted.filter(reviewed_at__gt=since)
-    for annotation in accepted.select_related("task").order_by("id"):
-        task = annotation.task
-        out += ranker.examples_from_preference(
-            {"id": f"task-{task.pk}", "group": task.group or f"task-{task.pk}", "input": task.input, "result": annotation.result}
-        )[1:]
     ratings = ReplyRating.objects.filter(~Q(score=3)).select_related("message__output")
     if since is not None:
         ratings = ratings.filter(created_at__gt=since)

@@ -138,6 +138,9 @@ ML_TRAINING_TIME_LIMIT = env.int("ML_TRAINING_TIME_LIMIT", default=6 * 3600)
 ML_RETRAIN_MIN_NEW_EXAMPLES = env.int("ML_RETRAIN_MIN_NEW_EXAMPLES", default=200)
 ML_RETRAIN_CHECK_SECONDS = env.int("ML_RETRAIN_CHECK_SECONDS", default=900)
 
+# A LangChain chat model name (init_chat_model) that may reword the health assistant's answers; off by default.
+CHATBOT_LLM = env("CHATBOT_LLM", default="")
+
 # Uploaded documents (contracts, papers, resumes): read by suite.documents.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
