@@ -1,9 +1,107 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from resumes import selectors, services
+from resumes.forms import JudgeForm, ProfileForm, UploadForm
+from resumes.models import Recommendation, Resume
+from resumes.pipeline.charts import bar_chart
+from resumes.services.matching import insights, profile_dict
 from suite import access
 from suite import roles as R
+from suite.forms import add_service_errors
+
+candidate_only = access.role_required(R.CANDIDATE)
 
 
-@access.role_required(*(R.CANDIDATE,))
+@candidate_only
 def index(request):
-    return render(request, "resumes/index.html")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        resume = services.resume_upload(user=request.user, file=form.cleaned_data["file"])
+        if resume.status == Resume.Status.FAILED:
+            messages.error(request, f"{resume.filename}: {resume.failure_reason}")
+        return redirect("resumes:detail", pk=resume.pk)
+    return render(request, "resumes/index.html", {"form": form, "resumes": selectors.resume_list(user=request.user)})
+
+
+@candidate_only
+def detail(request, pk):
+    resume = selectors.resume_get(user=request.user, pk=pk)
+    context = {"resume": resume, "polling": resume.status in (Resume.Status.UPLOADED, Resume.Status.PROCESSING)}
+    if resume.status == Resume.Status.DONE and hasattr(resume, "profile"):
+        profile = resume.profile
+        form = ProfileForm(request.POST or None, initial={
+            "name": profile.name, "email": profile.email, "phone": profile.phone, "location": profile.location,
+            "skills": "\n".join(s.name for s in profile.skills.all()),
+        })
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.profile_update(resume=resume, user=request.user, data=form.cleaned_data)
+                messages.success(request, "Profile saved; your corrections will help the parser learn.")
+                return redirect("resumes:detail", pk=resume.pk)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        rows = selectors.recommendation_list(resume=resume)
+        facts = insights(profile_dict(profile), occupation=profile.occupation,
+                         recommendations=[{"job_id": r.job_id, "salary": r.salary} for r in rows])
+        trends = facts["trends"]
+        context.update({
+            "profile": profile, "form": form, "recommendations": rows, **facts,
+            "trend_chart": bar_chart([(f"{t['skill']}{' ★' if t['hot'] else ''}", t["share"], "hot" if t["hot"] else "")
+                                      for t in trends["skills"]]),
+        })
+    return render(request, "resumes/detail.html", context)
+
+
+@candidate_only
+def recommendation(request, pk, rec):
+    resume = selectors.resume_get(user=request.user, pk=pk)
+    row = selectors.recommendation_get(resume=resume, pk=rec)
+    guidance = selectors.salary_guidance(title=row.job.title, occupation=row.job.occupation)
+    return render(request, "resumes/recommendation.html", {"resume": resume, "rec": row, "job": row.job, "guidance": guidance})
+
+
+@candidate_only
+@require_POST
+def feedback(request, pk, rec):
+    resume = selectors.resume_get(user=request.user, pk=pk)
+    row = selectors.recommendation_get(resume=resume, pk=rec)
+    relevant = request.POST.get("relevant") == "yes"
+    services.match_feedback_record(resume=resume, job=row.job, user=request.user, rating=5 if relevant else 1)
+    messages.success(request, f"Noted: {row.job.title} is {'relevant' if relevant else 'not relevant'} to you.")
+    return redirect("resumes:detail", pk=resume.pk)
+
+
+@candidate_only
+@require_POST
+def delete(request, pk):
+    resume = selectors.resume_get(user=request.user, pk=pk)
+    services.resume_delete(resume=resume)
+    messages.success(request, f"{resume.filename} and everything derived from it were deleted.")
+    return redirect("resumes:index")
+
+
+@candidate_only
+@require_POST
+def retry(request, pk):
+    resume = selectors.resume_get(user=request.user, pk=pk)
+    try:
+        services.resume_retry(resume=resume)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("resumes:detail", pk=resume.pk)
+
+
+@access.staff_required
+def review(request):
+    if request.method == "POST":
+        row = get_object_or_404(Recommendation.objects.select_related("resume", "job"), pk=request.POST.get("recommendation"))
+        form = JudgeForm(request.POST)
+        if form.is_valid():
+            services.match_feedback_record(resume=row.resume, job=row.job, user=request.user,
+                                           rating=form.cleaned_data["rating"], by_staff=True)
+            messages.success(request, f"Judged {row.job.title}: {form.cleaned_data['rating']}/5.")
+        return redirect("resumes:review")
+    return render(request, "resumes/review.html", {"rows": selectors.match_review_queue()})

@@ -79,8 +79,10 @@ def copy_of(register_kind):
 @pytest.mark.django_db
 class TestRegistry:
     def test_unknown_format_names_the_known_ones(self):
-        with pytest.raises(formats.UnknownFormat, match="known import formats: csv, jsonl, labelstudio, qa_feedback"):
+        with pytest.raises(formats.UnknownFormat) as caught:
             get_importer("xlsx")
+        # Domain apps add their own formats (cuad, dotin, ...), so only the built-in ones are checked.
+        assert all(name in str(caught.value) for name in ("csv", "jsonl", "labelstudio", "qa_feedback"))
         with pytest.raises(formats.UnknownFormat, match="known export formats: conll, hf, jsonl, labelstudio, preference, sft"):
             get_exporter("xml")
 

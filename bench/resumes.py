@@ -1,0 +1,201 @@
+"""Benchmark of the careers app: resumes.ner untrained vs trained (per-label P/R/F1 on held-out dotin resumes),
+parse throughput, and recommendation latency over the NYC postings and over 100,000 generated postings.
+
+Runs in its own temporary VAR_DIR with the real encoder (all-MiniLM-L6-v2):
+    .venv/bin/python bench/resumes.py [--train 100] [--heldout 40] [--epochs 2]
+Prints a Markdown table and writes bench/results/resumes.json.
+"""
+import argparse
+import atexit
+import io
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PARSER = argparse.ArgumentParser(description=__doc__)
+PARSER.add_argument("--train", type=int, default=100, help="dotin resumes to train on (the first ones)")
+PARSER.add_argument("--heldout", type=int, default=40, help="dotin resumes held out for evaluation (the last ones)")
+PARSER.add_argument("--epochs", type=int, default=2)
+PARSER.add_argument("--strategy", default="layerwise")
+PARSER.add_argument("--queries", type=int, default=50, help="profiles to time recommendations with")
+PARSER.add_argument("--generated", type=int, default=100_000)
+ARGS = PARSER.parse_args()
+
+VAR = tempfile.mkdtemp(prefix="fineloop-bench-resumes-")
+atexit.register(shutil.rmtree, VAR, ignore_errors=True)
+os.environ["VAR_DIR"] = VAR
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suite.settings")
+os.environ.pop("SUITE_ENCODER", None)  # the real, packaged encoder
+
+import django  # noqa: E402
+
+django.setup()
+from django.core.management import call_command  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+DOTIN = DATA / "resumes" / "dotin" / "train.jsonl"
+
+
+def percentile(values, q):
+    return float(np.percentile(np.asarray(values), q)) if values else None
+
+
+def main():
+    if not DOTIN.exists():
+        sys.exit(f"{DOTIN} is missing: the benchmark reads ../shared/data")
+    call_command("migrate", verbosity=0)
+    from annotation.services import items_import
+    from resumes.formats import DotinResumes
+    from resumes.ml import NER
+    from resumes.pipeline import matcher as M
+    from resumes.pipeline.entities import LABELS
+    from resumes.services import import_jobs_nyc, job_index_build
+    from resumes.services.matching import job_index, recommend_for_profile
+    from resumes.services.resumes import parse_text
+    from suite.ml import engine
+    from suite.ml import kinds as K
+    from suite.ml import metrics as MET
+    from suite.ml import services as ml_services
+    from suite.ml.encoder import get_encoder
+
+    kind = K.get_kind(NER)
+    importer = DotinResumes()
+    items = [item for _, item in importer.parse(io.BytesIO(DOTIN.read_bytes()), kind=kind)]
+    heldout, train = items[-ARGS.heldout :], items[: ARGS.train]
+    results = {"machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "torch_threads": None},
+               "dotin": {"resumes": len(items), "train": len(train), "heldout": len(heldout),
+                         "spans_dropped": dict(importer.dropped)}}
+    import torch
+
+    results["machine"]["torch_threads"] = torch.get_num_threads()
+
+    def per_label(predict):
+        started = time.perf_counter()
+        predictions = predict([x["input"] for x in heldout])
+        seconds = time.perf_counter() - started
+        truth = [[tuple(s) for s in x["result"]] for x in heldout]
+        guess = [[tuple(s[:3]) for s in p["spans"]] for p in predictions]
+        scores = MET.span_metrics(truth, guess)
+        return scores, len(heldout) / seconds
+
+    # --- untrained: sections, patterns, the starting taxonomy --------------------------------
+    untrained, untrained_rate = per_label(kind.default_predict)
+    print(f"untrained: micro F1 {untrained['f1']:.3f}, {untrained_rate:.1f} resumes/s", flush=True)
+
+    # --- trained on the first part of dotin -----------------------------------------------------
+    items_import(kind=NER, items=train, accepted=True)
+    from annotation.services import snapshot_freeze
+
+    snapshot = snapshot_freeze(kind=NER)
+    hp = {"epochs": ARGS.epochs, "patience": ARGS.epochs, "max_length": 128, "batch_size": 16}
+    started = time.perf_counter()
+    run = ml_services.training_run_start(kind=NER, strategy=ARGS.strategy, hyperparameters=hp, snapshot=snapshot, enqueue=False)
+    run = ml_services.training_run_execute(run_id=run.pk)
+    train_seconds = time.perf_counter() - started
+    if run.status != "succeeded":
+        sys.exit(f"training failed: {run.error}")
+    version = run.snapshot.modelversion_set.first() if hasattr(run.snapshot, "modelversion_set") else None
+    from suite.ml.models import ModelVersion
+
+    version = ModelVersion.objects.get(training_run=run)
+    trained, trained_rate = per_label(engine.load(version).predict)
+    print(f"trained ({ARGS.strategy}, {ARGS.epochs} epochs, {train_seconds:.0f}s): micro F1 {trained['f1']:.3f}; gate {run.gate['why']}", flush=True)
+    results["ner"] = {
+        "strategy": ARGS.strategy, "hyperparameters": run.hyperparameters, "train_seconds": round(train_seconds, 1),
+        "gate": run.gate, "untrained": untrained, "trained": trained,
+    }
+
+    # --- parse throughput: text to profile, with the serving model -----------------------------
+    texts = [x["input"] for x in heldout]
+    rates = {}
+    for name, v in (("untrained", None), ("trained", version)):
+        started = time.perf_counter()
+        for text in texts:
+            if v is None:
+                from resumes.pipeline.entities import default_entities
+                from resumes.pipeline.profile import build_profile
+                from resumes.selectors import skill_taxonomy
+
+                build_profile(text, default_entities(text, skill_taxonomy()), skill_taxonomy())
+            else:
+                parse_text(text, version=v)
+        rates[name] = len(texts) / (time.perf_counter() - started)
+    results["parse_resumes_per_second"] = {k: round(v, 2) for k, v in rates.items()}
+
+    # --- recommendations over NYC postings and over generated postings --------------------------
+    from suite.ml.models import ModelAlias
+
+    ModelAlias.objects.filter(kind=NER).delete()  # profiles from the rule parser, so timing is of matching alone
+    started = time.perf_counter()
+    counts = import_jobs_nyc(DATA / "jobs" / "nyc_jobs" / "NYC_Jobs.csv.gz")
+    job_index_build()
+    results["nyc_import"] = {**counts, "seconds_with_embedding": round(time.perf_counter() - started, 1)}
+    profiles = [parse_text(x["input"])[0] for x in items[: ARGS.queries]]
+    index = job_index()
+    encoder = get_encoder()
+    full, core = [], []
+    for profile in profiles:
+        started = time.perf_counter()
+        recommend_for_profile(profile, top=10, index=index)
+        full.append((time.perf_counter() - started) * 1000)
+    vectors = encoder.encode([__import__("resumes.pipeline.profile", fromlist=["profile_text"]).profile_text(p) for p in profiles])
+
+    def time_core(idx):
+        out = []
+        for profile, vector in zip(profiles, vectors):
+            started = time.perf_counter()
+            M.rank(idx, profile_vector=vector, skills=[s["normalized"] for s in profile["skills"]],
+                   months=profile["total_experience_months"], location=profile["location"], top=10)
+            out.append((time.perf_counter() - started) * 1000)
+        return out
+
+    core = time_core(index)
+    # 100,000 postings: NYC embeddings resampled with noise, skills and seniority drawn from real postings.
+    rng = np.random.default_rng(13)
+    n = ARGS.generated
+    pick = rng.integers(0, index.size, n)
+    emb = index.embeddings[pick] + rng.normal(0, 0.05, (n, index.embeddings.shape[1])).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    inverse = {col: name for name, col in index.skill_vocab.items()}
+    skills = [[inverse[c] for c in index.skill_matrix[i].indices] for i in pick]
+    big = M.build_index(np.arange(n) + 10_000_000, emb, skills, index.seniority[pick], [index.locations[i] for i in pick])
+    core_big = time_core(big)
+    results["recommend_ms"] = {
+        "nyc_postings": index.size, "generated_postings": n, "queries": len(profiles),
+        "nyc_full": {"p50": percentile(full, 50), "p95": percentile(full, 95)},
+        "nyc_ranking": {"p50": percentile(core, 50), "p95": percentile(core, 95)},
+        "generated_ranking": {"p50": percentile(core_big, 50), "p95": percentile(core_big, 95)},
+    }
+
+    table = ["| label | untrained P | R | F1 | trained P | R | F1 |", "|---|---|---|---|---|---|---|"]
+    for label in LABELS:
+        a, b = untrained["per_label"].get(label, {}), trained["per_label"].get(label, {})
+        table.append(f"| {label} | {a.get('precision', 0):.2f} | {a.get('recall', 0):.2f} | {a.get('f1', 0):.2f} | "
+                     f"{b.get('precision', 0):.2f} | {b.get('recall', 0):.2f} | {b.get('f1', 0):.2f} |")
+    table.append(f"| **micro** | {untrained['precision']:.2f} | {untrained['recall']:.2f} | {untrained['f1']:.2f} | "
+                 f"{trained['precision']:.2f} | {trained['recall']:.2f} | {trained['f1']:.2f} |")
+    r = results["recommend_ms"]
+    table += ["", "| measure | value |", "|---|---|",
+              f"| parse throughput, untrained (resumes/s) | {rates['untrained']:.1f} |",
+              f"| parse throughput, trained (resumes/s) | {rates['trained']:.1f} |",
+              f"| recommend, {r['nyc_postings']} NYC postings, end to end p50 / p95 (ms) | {r['nyc_full']['p50']:.1f} / {r['nyc_full']['p95']:.1f} |",
+              f"| rank, {r['nyc_postings']} NYC postings p50 / p95 (ms) | {r['nyc_ranking']['p50']:.1f} / {r['nyc_ranking']['p95']:.1f} |",
+              f"| rank, {n:,} generated postings p50 / p95 (ms) | {r['generated_ranking']['p50']:.1f} / {r['generated_ranking']['p95']:.1f} |"]
+    print("\n".join(table))
+    results["table"] = "\n".join(table)
+    out = ROOT / "bench" / "results" / "resumes.json"
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

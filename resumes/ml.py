@@ -1,0 +1,44 @@
+"""The careers app's learned components, registered with suite.ml: entity tagging and job matching."""
+import numpy as np
+
+from suite.ml import kinds as K
+
+from resumes.pipeline.entities import LABELS
+
+NER, MATCH = "resumes.ner", "resumes.match"
+
+
+@K.register
+class ResumeEntitiesKind(K.ModelKind):
+    name = NER
+    task_type = K.TOKEN_CLASSIFICATION
+    labels = LABELS
+    description = "Entities in a resume (the twelve dotin labels); untrained: sections, patterns and the skills taxonomy."
+    default_strategy = "layerwise"
+    retrain_threshold = 50
+
+    def default_predict(self, inputs):
+        from resumes.selectors import skill_taxonomy
+        from resumes.pipeline.entities import default_entities
+
+        taxonomy = skill_taxonomy()
+        return [{"spans": default_entities(text, taxonomy)} for text in inputs]
+
+
+@K.register
+class JobMatchKind(K.ModelKind):
+    """Relevance of a job posting (candidate) to a candidate's profile (query); people rate 1-5."""
+
+    name = MATCH
+    task_type = K.RANKING
+    feedback = "rating"
+    description = "Scores a job for a candidate; untrained: encoder similarity blended with skill overlap."
+    default_strategy = "full"
+    retrain_threshold = 30
+
+    def default_predict(self, inputs):
+        from resumes.pipeline.matcher import pair_scores
+        from resumes.selectors import skill_taxonomy
+
+        scores = pair_scores([x["query"] for x in inputs], [x["candidate"] for x in inputs], skill_taxonomy())
+        return [{"score": float(s)} for s in np.asarray(scores)]

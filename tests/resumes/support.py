@@ -1,0 +1,98 @@
+"""Resumes and postings written in the tests, so each test knows exactly what the right answer is."""
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+RESUME = """Jane Doe
+Data Analyst
+Brooklyn, NY | jane.doe@example.org | (212) 555-0147 | linkedin.com/in/janedoe
+
+EXPERIENCE
+Data Analyst, Acme Corp
+Jan 2020 - Dec 2022
+- Cut monthly close time by 30% with Python and SQL
+Junior Analyst at Beta LLC
+Jun 2018 - Dec 2019
+- Built 12 Tableau dashboards for 4 teams
+
+EDUCATION
+B.S. in Statistics, State University, 2018
+
+SKILLS
+Python, SQL, Tableau, Excel, communication
+"""
+
+FACTS = {
+    "name": "Jane Doe", "email": "jane.doe@example.org", "phone": "(212) 555-0147", "location": "Brooklyn, NY",
+    "links": ["linkedin.com/in/janedoe"],
+    "skills": [
+        {"name": "Python", "normalized": "python", "kind": "tech"}, {"name": "SQL", "normalized": "sql", "kind": "tech"},
+        {"name": "Tableau", "normalized": "tableau", "kind": "tech"}, {"name": "Excel", "normalized": "excel", "kind": "tech"},
+        {"name": "communication", "normalized": "communication", "kind": "soft"},
+    ],
+    "education": [{"degree": "B.S. in Statistics", "institution": "State University", "year": 2018}],
+    "experience": [
+        {"title": "Data Analyst", "company": "Acme Corp", "start": "2020-01", "end": "2022-12", "months": 36,
+         "achievements": ["Cut monthly close time by 30% with Python and SQL"]},
+        {"title": "Junior Analyst", "company": "Beta LLC", "start": "2018-06", "end": "2019-12", "months": 19,
+         "achievements": ["Built 12 Tableau dashboards for 4 teams"]},
+    ],
+    "total_experience_months": 55,
+}
+
+POSTINGS = [
+    {"id": "a1", "title": "Data Analyst", "employer": "City Health", "location": "Brooklyn, NY", "salary_min": 70000,
+     "salary_max": 90000, "salary_period": "Annual", "posted_at": "2019-01-10",
+     "description": "Analyse program data with Python, SQL and Tableau; report to managers."},
+    {"id": "a2", "title": "Warehouse Data Clerk", "employer": "Depot Supplies", "location": "Brooklyn, NY", "salary_min": 20,
+     "salary_max": 25, "salary_period": "Hourly", "posted_at": "2019-02-01",
+     "description": "Warehouse data entry with Excel and SQL, Python scripts, Tableau counts of pallets in the warehouse."},
+    {"id": "a3", "title": "Senior Reporting Analyst", "employer": "Transit Authority", "location": "Queens, NY",
+     "salary_min": 85000, "salary_max": 110000, "posted_at": "2018-06-01",
+     "description": "Build Tableau dashboards and SQL reports; Excel modelling."},
+    {"id": "a4", "title": "Registered Nurse", "employer": "City Hospital", "location": "Bronx, NY", "salary_min": 80000,
+     "salary_max": 95000, "posted_at": "2018-03-01", "description": "Patient care and nursing on a medical ward."},
+    {"id": "a5", "title": "Statistician", "employer": "Health Department", "location": "Manhattan, NY", "salary_min": 75000,
+     "salary_max": 100000, "posted_at": "2019-03-01", "description": "Statistical analysis in R and Python; data modeling."},
+]
+
+
+def import_postings(tmp_path, postings=POSTINGS) -> dict:
+    from resumes.services import import_jobs_generic
+
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(postings))
+    return import_jobs_generic(path, source="test")
+
+
+def uploaded(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def pdf_bytes(text: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in text.splitlines():
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def docx_bytes(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
