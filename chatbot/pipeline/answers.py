@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from chatbot.pipeline.text import coverage, terms
 
 CONFIDENCE_THRESHOLD = 0.5
+# A passage whose meaning stands this far above the average passage counts as confident even in other words
+# (0..1: its cosine lift over the query's mean similarity); chosen by bench/chatbot.py on a tuning slice.
+DENSE_LIFT_THRESHOLD = 0.5
 MAX_REPLY_CHARS = 700
 DISCLAIMER = ("This is general health information, not a diagnosis or medical advice for you; "
               "please check with a doctor or pharmacist about your own situation.")
@@ -23,6 +26,12 @@ class Passage:
     source_id: str
     text: str
     confidence: float
+    dense_lift: float | None = None
+
+    @property
+    def confident(self) -> bool:
+        """The passage carries most of the question's words, or means much the same in other words."""
+        return self.confidence >= CONFIDENCE_THRESHOLD or (self.dense_lift or 0.0) >= DENSE_LIFT_THRESHOLD
 
     def citation(self) -> dict:
         return {"title": self.title, "url": self.url, "source": self.source, "source_id": self.source_id, "passage": self.text}
@@ -35,7 +44,7 @@ class Candidate:
 
 
 def passages_from(documents, query: str) -> list[Passage]:
-    """One passage per article, best first, each with its share of the question's words."""
+    """One passage per article, best first, each with its share of the question's words and its dense lift."""
     wanted = terms(query)
     seen, out = set(), []
     for doc in documents:
@@ -44,7 +53,7 @@ def passages_from(documents, query: str) -> list[Passage]:
             continue
         seen.add(m["source_id"])
         out.append(Passage(m["title"], m["url"], m["source"], m["source_id"], doc.page_content,
-                           coverage(wanted, f"{m['title']} {doc.page_content}")))
+                           coverage(wanted, f"{m['title']} {doc.page_content}"), m.get("dense_lift")))
     return out
 
 
@@ -66,7 +75,7 @@ def _excerpt(passage: Passage, query: str, limit: int = MAX_REPLY_CHARS) -> str:
 
 def candidates_for(query: str, passages: list[Passage]) -> list[Candidate]:
     """Up to two candidate replies from the passages above the threshold: the best article, and the next."""
-    usable = [p for p in passages if p.confidence >= CONFIDENCE_THRESHOLD]
+    usable = [p for p in passages if p.confident]
     out = []
     for passage in usable[:2]:
         out.append(Candidate(f"According to \"{passage.title}\" ({passage.source}): {_excerpt(passage, query)}", [passage]))

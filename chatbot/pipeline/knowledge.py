@@ -1,5 +1,5 @@
 """The knowledge index: articles chunked with LangChain's splitter, searched by BM25 and by the suite's
-encoder, fused by reciprocal rank. It lives in one file under VAR_DIR/kb/ and is rebuilt incrementally:
+encoder, fused by a weighted sum of their normalised scores. It lives in one file under VAR_DIR/kb/ and is rebuilt incrementally:
 only new or changed articles are embedded again."""
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE, CHUNK_OVERLAP = 900, 120
 RRF_K = 60
 CANDIDATES = 50
+# Weight of the dense score in the fusion (BM25 gets the rest); chosen by `bench/chatbot.py` on MedQuAD
+# questions kept apart from the ones it reports on.
+DENSE_WEIGHT = 0.7
 EMBED_BATCH = 512
 
 
@@ -99,6 +102,31 @@ class Hit:
     score: float
     bm25_rank: int | None
     dense_rank: int | None
+    # How far the passage's cosine similarity stands above the query's average over all passages (0..1).
+    dense_lift: float | None = None
+
+
+def fuse(bm25: np.ndarray, dense: np.ndarray, k: int, *, method: str = "weighted", weight: float = DENSE_WEIGHT) -> list[tuple[int, float]]:
+    """The best k of both searches' candidates: 'weighted' sums max-normalised BM25 and min-max-normalised
+    cosine over the candidate pool; 'rrf' is reciprocal-rank fusion with the same weight."""
+    lexical, semantic = _top(bm25, CANDIDATES, positive_only=True), _top(dense, CANDIDATES)
+    if method == "rrf":
+        fused: dict[int, float] = {}
+        for w, ranking in ((1 - weight, lexical), (weight, semantic)):
+            for rank, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + w / (RRF_K + rank + 1)
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [(i, fused[i]) for i in best]
+    pool = np.array(sorted(set(lexical) | set(semantic)), dtype=np.int64)
+    if not pool.size:
+        return []
+    b, d = bm25[pool], dense[pool]
+    b = b / b.max() if b.max() > 0 else np.zeros_like(b)
+    span = float(d.max() - d.min())
+    d = (d - d.min()) / span if span > 0 else np.zeros_like(d)
+    score = weight * d + (1 - weight) * b
+    order = np.argsort(-score, kind="stable")[:k]
+    return [(int(pool[j]), float(score[j])) for j in order]
 
 
 class KnowledgeIndex:
@@ -116,27 +144,35 @@ class KnowledgeIndex:
     def search_bm25(self, query: str, k: int = CANDIDATES) -> list[int]:
         return _top(self.bm25.scores(terms(query)), k, positive_only=True)
 
-    def search_dense(self, query: str, k: int = CANDIDATES, *, vector: np.ndarray | None = None) -> list[int]:
+    def similarities(self, query: str) -> np.ndarray:
+        """Cosine similarity of the query to every chunk (the encoder's vectors are normalised)."""
         if not len(self.chunks):
-            return []
-        if vector is None:
-            from suite.ml.encoder import get_encoder
+            return np.zeros(0, dtype=np.float32)
+        from suite.ml.encoder import get_encoder
 
-            vector = get_encoder().encode([query])[0]
-        return _top(self.embeddings @ vector, k)
+        return self.embeddings @ get_encoder().encode([query])[0]
+
+    def search_dense(self, query: str, k: int = CANDIDATES) -> list[int]:
+        return _top(self.similarities(query), k)
 
     def search(self, query: str, k: int = 8, *, mode: str = "fusion") -> list[Hit]:
-        """Best chunks for a query: 'bm25', 'dense' or their reciprocal-rank 'fusion'."""
-        lexical = self.search_bm25(query) if mode in ("bm25", "fusion") else []
-        dense = self.search_dense(query) if mode in ("dense", "fusion") else []
-        fused: dict[int, float] = {}
-        for ranking in (lexical, dense):
-            for rank, i in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        lex_rank = {i: r for r, i in enumerate(lexical)}
-        dense_rank = {i: r for r, i in enumerate(dense)}
-        best = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [Hit(self.chunks[i], fused[i], lex_rank.get(i), dense_rank.get(i)) for i in best]
+        """Best chunks for a query: 'bm25', 'dense', or both fused ('fusion': weighted scores; 'rrf')."""
+        bm25 = self.bm25.scores(terms(query)) if mode != "dense" else None
+        dense = self.similarities(query) if mode != "bm25" else None
+        if mode == "bm25":
+            best = [(i, float(bm25[i])) for i in _top(bm25, k, positive_only=True)]
+        elif mode == "dense":
+            best = [(i, float(dense[i])) for i in _top(dense, k)]
+        else:
+            best = fuse(bm25, dense, k, method="rrf" if mode == "rrf" else "weighted")
+        lex_rank = {i: r for r, i in enumerate(_top(bm25, CANDIDATES, positive_only=True))} if bm25 is not None else {}
+        dense_rank = {i: r for r, i in enumerate(_top(dense, CANDIDATES))} if dense is not None else {}
+        baseline = float(dense.mean()) if dense is not None and dense.size else None
+        return [
+            Hit(self.chunks[i], score, lex_rank.get(i), dense_rank.get(i),
+                None if baseline is None else max(0.0, (float(dense[i]) - baseline) / max(1.0 - baseline, 1e-6)))
+            for i, score in best
+        ]
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -201,7 +237,7 @@ def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: t
 
 
 class HybridRetriever(BaseRetriever):
-    """The knowledge index as a LangChain retriever: BM25 and dense results fused by reciprocal rank."""
+    """The knowledge index as a LangChain retriever: BM25 and dense results fused."""
 
     index: object
     k: int = 8
@@ -214,6 +250,7 @@ class HybridRetriever(BaseRetriever):
                 metadata={
                     "title": hit.chunk.title, "url": hit.chunk.url, "source": hit.chunk.source, "source_id": hit.chunk.source_id,
                     "article_id": hit.chunk.article_id, "score": hit.score, "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank,
+                    "dense_lift": hit.dense_lift,
                 },
             )
             for hit in self.index.search(query, self.k, mode=self.mode)

@@ -49,3 +49,36 @@ def test_the_database_itself_refuses_a_second_booking_of_a_slot():
         Appointment.objects.create(patient=UserFactory(), provider=provider, start=start, end=start)
     Appointment.objects.filter(provider=provider).update(status="cancelled")
     Appointment.objects.create(patient=UserFactory(), provider=provider, start=start, end=start)  # a cancelled slot is free again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_patients_confirming_one_slot_by_chat_at_once_one_is_booked_the_other_told_and_offered_another():
+    from chatbot.services import conversation_start, message_send
+
+    ProviderFactory(name="Dr Heart Lee", specialty="Cardiology")
+    patients = [UserFactory(role="patient"), UserFactory(role="patient")]
+    chats = [conversation_start(user=p) for p in patients]
+    for patient, chat in zip(patients, chats):
+        assert "at 10:00" in message_send(user=patient, conversation=chat, text="Book Dr Heart Lee tomorrow at 10:00").text
+    barrier, replies = threading.Barrier(2), {}
+
+    def confirm(patient, chat):
+        try:
+            barrier.wait()
+            replies[patient.pk] = message_send(user=patient, conversation=chat, text="yes").text
+        finally:
+            connection.close()  # each thread had its own connection: a real second client of the database
+
+    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(patients, chats)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [pk for pk, text in replies.items() if text.startswith("Booked: Dr Heart Lee")]
+    lost = [text for pk, text in replies.items() if pk not in won]
+    assert len(won) == 1 and len(lost) == 1, replies
+    assert "That slot was just booked by someone else" in lost[0] and "Nothing was changed" in lost[0]
+    assert "Please answer yes or no" in lost[0]  # the next free slot is offered at once
+    start = Appointment.objects.get(status="booked").start
+    assert Appointment.objects.filter(start=start, status="booked").count() == 1
+    assert Appointment.objects.get(status="booked").patient_id == won[0]
