@@ -178,3 +178,14 @@ def without_overlaps(spans: list[list]) -> list[list]:
         kept.append(span)
         taken.append((span[0], span[1]))
     return sorted(kept, key=lambda s: (s[0], s[1]))
+
+
+# Rules precise enough (precision >= 0.8 on held-out dotin) to add to a trained model's spans.
+PRECISE_RULE_LABELS = ("Email Address", "Name")
+
+
+def merged_with_rules(model_spans: list[list], rule_spans: list[list]) -> list[list]:
+    """Precise rule spans win; the model's spans fill in wherever they do not overlap one."""
+    precise = [s for s in rule_spans if s[2] in PRECISE_RULE_LABELS]
+    kept = [m for m in model_spans if not any(s[0] < m[1] and m[0] < s[1] for s in precise)]
+    return sorted([*kept, *precise], key=lambda s: (s[0], s[1]))

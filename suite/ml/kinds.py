@@ -75,6 +75,8 @@ class ModelKind:
     metric: ClassVar[str | None] = None
     description: ClassVar[str] = ""
     default_strategy: ClassVar[str] = "full"
+    # Hyperparameters this kind trains with unless a run says otherwise (lengths, learning rates, epochs).
+    default_hyperparameters: ClassVar[dict] = {}
     # Accepted annotations needed before the beat schedule starts a new run by itself.
     retrain_threshold: ClassVar[int | None] = None
     # Feedback type in the annotation app (classification, spans, correction, preference, rating).

@@ -92,7 +92,7 @@ def training_run_start(
     model_kind = K.get_kind(kind)
     strategy = strategy or model_kind.default_strategy
     try:
-        hp = engine.hyperparameters_parse(hyperparameters, strategy=strategy)
+        hp = engine.hyperparameters_parse({**model_kind.default_hyperparameters, **(hyperparameters or {})}, strategy=strategy)
     except engine.HyperparameterError as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
     if model_kind.task_type == K.SEQ2SEQ and not settings.SUITE_GENERATOR:

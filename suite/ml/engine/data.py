@@ -46,7 +46,11 @@ def sequence_items(task_type: str, labels: tuple[str, ...], examples: list[dict]
     return SequenceItems(texts, torch.tensor(targets, dtype=dtype))
 
 
-def loss_fn(task_type: str):
+def loss_fn(task_type: str, labels: tuple[str, ...] = (), outside_weight: float = 1.0):
+    if task_type == K.TOKEN_CLASSIFICATION and outside_weight != 1.0:
+        weight = torch.ones(len(token_tags(labels)))
+        weight[0] = outside_weight  # "O" is tag 0
+        return torch.nn.CrossEntropyLoss(weight=weight, ignore_index=-100)
     if task_type in (K.CLASSIFICATION, K.TOKEN_CLASSIFICATION):
         return torch.nn.CrossEntropyLoss(ignore_index=-100)
     return torch.nn.BCEWithLogitsLoss()
@@ -62,6 +66,7 @@ class TokenWindows:
     offsets: list[list[tuple[int, int]]]
     example_index: list[int]
     tags: list[list[int]] | None
+    words: list[list[int | None]] | None = None  # the text's word each token belongs to (None: special token)
 
 
 def token_windows(tokenizer, texts: list[str], *, max_length: int, spans: list[list] | None, labels) -> TokenWindows:
@@ -91,25 +96,36 @@ def token_windows(tokenizer, texts: list[str], *, max_length: int, spans: list[l
                 tags.append(tag_index[f"{prefix}-{ex_spans[hit][2]}"])
             previous = hit
         all_tags.append(tags)
-    return TokenWindows(enc["input_ids"], enc["attention_mask"], [list(map(tuple, o)) for o in enc["offset_mapping"]], list(mapping), all_tags)
+    words = [enc.word_ids(w) for w in range(len(enc["input_ids"]))]
+    return TokenWindows(
+        enc["input_ids"], enc["attention_mask"], [list(map(tuple, o)) for o in enc["offset_mapping"]], list(mapping), all_tags, words,
+    )
 
 
 def spans_from_windows(windows: TokenWindows, probs: list[np.ndarray], n_texts: int, labels) -> list[list]:
     """Merge window predictions (each token keeps its most confident window) into character spans."""
     tags = token_tags(labels)
     best: list[dict[tuple[int, int], tuple[float, int]]] = [dict() for _ in range(n_texts)]
+    word_of: list[dict[tuple[int, int], int | None]] = [dict() for _ in range(n_texts)]
     for w, p in enumerate(probs):
         ex = windows.example_index[w]
-        for (start, end), row in zip(windows.offsets[w], p):
+        words = windows.words[w] if windows.words is not None else [None] * len(windows.offsets[w])
+        for (start, end), row, word in zip(windows.offsets[w], p, words):
             if start == end:
                 continue
             k = int(row.argmax())
+            word_of[ex][(start, end)] = word
             if (start, end) not in best[ex] or row[k] > best[ex][(start, end)][0]:
                 best[ex][(start, end)] = (float(row[k]), k)
     out = []
-    for ex_best in best:
+    for ex_best, ex_words in zip(best, word_of):
         ordered = sorted(ex_best.items())
         seq = [tags[k] for _, (_, k) in ordered]
+        # A word's first piece decides the whole word: a stray tag on "##piece" would split or cut an entity.
+        for i in range(1, len(ordered)):
+            word = ex_words[ordered[i][0]]
+            if word is not None and word == ex_words[ordered[i - 1][0]]:
+                seq[i] = "O" if seq[i - 1] == "O" else "I-" + seq[i - 1].split("-", 1)[1]
         spans = []
         for s, e, label in bio_to_spans(seq):
             conf = float(np.mean([ordered[i][1][0] for i in range(s, e)]))

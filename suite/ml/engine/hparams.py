@@ -23,6 +23,8 @@ class Hyperparameters:
     lora_rank: int = 8
     seed: int = 13
     patience: int = 2
+    # Token classification: weight of the "O" tag in the loss; below 1 keeps rare entity tags from being drowned out.
+    outside_weight: float = 1.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -41,6 +43,7 @@ RANGES = {
     "lora_rank": (int, 1, 256),
     "seed": (int, 0, 2**31 - 1),
     "patience": (int, 1, 50),
+    "outside_weight": (float, 0.01, 1.0),
 }
 # The feature strategy trains only a head on frozen embeddings: it wants a bigger step and more epochs.
 STRATEGY_DEFAULTS = {"feature": {"head_learning_rate": 1e-2, "epochs": 30, "patience": 5}, "lora": {"learning_rate": 5e-4}}

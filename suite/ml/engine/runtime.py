@@ -117,15 +117,28 @@ class KindModel:
         return np.stack(out) if out else np.zeros((0, self.net.head.out_features), dtype=np.float32)
 
     @torch.inference_mode()
-    def _token_spans(self, texts: list[str]) -> list[list]:
+    def _token_spans(self, texts: list[str], batch_size: int = 32) -> list[list]:
         self.net.eval()
         windows = D.token_windows(self.tokenizer, texts, max_length=self.max_length, spans=None, labels=self.labels)
-        probs = []
-        for w in range(len(windows.input_ids)):
-            ids = torch.tensor([windows.input_ids[w]])
-            mask = torch.tensor([windows.attention_mask[w]])
-            probs.append(torch.softmax(self.net(ids, mask)[0], dim=-1).numpy())
+        probs = [None] * len(windows.input_ids)
+        # Windows of similar length batched together: one forward pass per batch, not per window.
+        order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            ids, mask, _ = self._padded(windows, idx)
+            out = torch.softmax(self.net(ids, mask), dim=-1).float().numpy()
+            for row, i in enumerate(idx):
+                probs[i] = out[row, : len(windows.input_ids[i])]
         return D.spans_from_windows(windows, probs, len(texts), self.labels)
+
+    def _padded(self, windows: D.TokenWindows, idx: list[int]):
+        """Token ids, attention mask and tags (or None) of some windows, right-padded to the longest."""
+        width = max(len(windows.input_ids[i]) for i in idx)
+        pad = self.tokenizer.pad_token_id or 0
+        ids = torch.tensor([windows.input_ids[i] + [pad] * (width - len(windows.input_ids[i])) for i in idx])
+        mask = torch.tensor([windows.attention_mask[i] + [0] * (width - len(windows.attention_mask[i])) for i in idx])
+        tags = None if windows.tags is None else torch.tensor([windows.tags[i] + [-100] * (width - len(windows.tags[i])) for i in idx])
+        return ids, mask, tags
 
     def predict(self, inputs: list) -> list[dict]:
         sep = self.tokenizer.sep_token or "|"
@@ -149,23 +162,34 @@ class KindModel:
 
     # --- training ------------------------------------------------------------------------------
 
-    def _training_batches(self, examples: list[dict], hp: Hyperparameters, rng: random.Random):
-        """Yields (inputs, targets) batches: token ids, or cached features for the feature strategy."""
-        if self.task_type == K.TOKEN_CLASSIFICATION:
-            w = D.token_windows(
+    def _training_windows(self, examples: list[dict]) -> D.TokenWindows:
+        """Tagged token windows of the training texts, tokenised once per run (a long text gives several)."""
+        cached = getattr(self, "_windows_of", None)
+        if cached is None or cached[0] is not examples:  # the list is held, so `is` cannot match a new one
+            windows = D.token_windows(
                 self.tokenizer, [e["input"] for e in examples], max_length=self.max_length,
                 spans=[e["target"] for e in examples], labels=self.labels,
             )
+            self._windows_of = cached = (examples, windows)
+        return cached[1]
+
+    def _training_batches(self, examples: list[dict], hp: Hyperparameters, rng: random.Random):
+        """Yields (inputs, targets) batches: token ids, or cached features for the feature strategy."""
+        if self.task_type == K.TOKEN_CLASSIFICATION:
+            w = self._training_windows(examples)
+            features = self._window_features(examples) if self.meta["strategy"] == "feature" else None
             order = list(range(len(w.input_ids)))
             rng.shuffle(order)
             for start in range(0, len(order), hp.batch_size):
                 idx = order[start : start + hp.batch_size]
-                width = max(len(w.input_ids[i]) for i in idx)
-                pad = self.tokenizer.pad_token_id or 0
-                ids = torch.tensor([w.input_ids[i] + [pad] * (width - len(w.input_ids[i])) for i in idx])
-                mask = torch.tensor([w.attention_mask[i] + [0] * (width - len(w.attention_mask[i])) for i in idx])
-                tags = torch.tensor([w.tags[i] + [-100] * (width - len(w.tags[i])) for i in idx])
-                yield {"input_ids": ids, "attention_mask": mask}, tags
+                ids, mask, tags = self._padded(w, idx)
+                if features is not None:
+                    padded = torch.zeros(len(idx), ids.shape[1], features[0].shape[-1])
+                    for row, i in enumerate(idx):
+                        padded[row, : len(features[i])] = features[i]
+                    yield {"features": padded}, tags
+                else:
+                    yield {"input_ids": ids, "attention_mask": mask}, tags
             return
         items = D.sequence_items(self.task_type, self.labels, examples, self.tokenizer.sep_token or "|")
         order = list(range(len(items.texts)))
@@ -178,6 +202,25 @@ class KindModel:
             else:
                 ids, mask = self._batch([items.texts[i] for i in idx])
                 yield {"input_ids": ids, "attention_mask": mask}, items.targets[idx]
+
+    @torch.no_grad()
+    def _window_features(self, examples: list[dict], batch_size: int = 32) -> list[torch.Tensor]:
+        """Frozen-encoder token states of every training window, computed once per run like `_features`."""
+        w = self._training_windows(examples)
+        cached = getattr(self, "_window_features_of", None)
+        if cached is None or cached[0] is not w:
+            training = self.net.training
+            self.net.eval()
+            out = [None] * len(w.input_ids)
+            for start in range(0, len(w.input_ids), batch_size):
+                idx = list(range(start, min(start + batch_size, len(w.input_ids))))
+                ids, mask, _ = self._padded(w, idx)
+                hidden = self.net.features(ids, mask)
+                for row, i in enumerate(idx):
+                    out[i] = hidden[row, : len(w.input_ids[i])].clone()
+            self._window_features_of = cached = (w, out)
+            self.net.train(training)
+        return cached[1]
 
     @torch.inference_mode()
     def _features(self, texts: list[str]) -> torch.Tensor:
@@ -193,8 +236,11 @@ class KindModel:
         return torch.stack([self._feature_cache[t] for t in texts])
 
     def _steps_per_epoch(self, examples: list[dict], hp: Hyperparameters) -> int:
+        # The schedule must count the batches actually yielded, or the learning rate reaches 0 early.
         if self.task_type == K.EXTRACTIVE_SUMMARY:
             n = sum(len(e["input"]["sentences"]) for e in examples)
+        elif self.task_type == K.TOKEN_CLASSIFICATION:
+            n = len(self._training_windows(examples).input_ids)
         else:
             n = len(examples)
         return max(1, math.ceil(n / hp.batch_size))
@@ -217,7 +263,7 @@ class KindModel:
         body = [p for p in self.net.parameters() if p.requires_grad and id(p) not in head_ids]
         # The head starts from scratch and needs a bigger step than the pretrained encoder.
         groups = [{"params": head, "lr": hp.head_learning_rate}] + ([{"params": body, "lr": hp.learning_rate}] if body else [])
-        criterion = D.loss_fn(self.task_type)
+        criterion = D.loss_fn(self.task_type, self.labels, hp.outside_weight)
 
         def loss_of(batch):
             inputs, targets = batch
