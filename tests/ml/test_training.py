@@ -174,7 +174,8 @@ def test_a_generative_kind_trains_on_the_gpu_queue_and_is_gated(celery_worker):
     assert run.status == "succeeded", run.error
     from celery.result import AsyncResult
 
-    assert AsyncResult(run.celery_task_id).result == "succeeded"
+    # the run row is saved before the task returns; wait for the worker's own result
+    assert AsyncResult(run.celery_task_id).get(timeout=30) == "succeeded"
     assert run.gate["metric"] == "rougeL" and run.gate["against"] == "the untrained default"
     assert run.test_metrics["rougeL"] > run.baseline_metrics["rougeL"] == 0.0
     assert run.gate["promoted"]
