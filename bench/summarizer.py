@@ -1,0 +1,385 @@
+"""Benchmark of the summarizer: ROUGE on SciTLDR dev and ScisummNet, CUAD key terms, and a 50-page contract's speed.
+
+Run from the repository root: .venv/bin/python bench/summarizer.py  (needs ../shared/data; uses the real MiniLM encoder)
+Prints Markdown tables and writes bench/results/summarizer.json. Never evaluates on what it trained on:
+SciTLDR trains on its train split and is scored on dev; ScisummNet and CUAD are split by document with a seed.
+"""
+import datetime
+import gzip
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suite.settings")
+os.environ["SUITE_ENCODER"] = ""  # the real all-MiniLM-L6-v2, shipped in its PyPI package
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="fineloop-bench-"))
+
+import django
+
+django.setup()
+
+import csv
+
+import torch
+from rouge_score import rouge_scorer
+
+from suite import documents
+from suite.ml import engine
+from suite.ml.encoder import encoder_path
+from summarizer.formats import cuad_items, cuad_key, cuad_labels, cuad_passages
+from summarizer.ml import ClausesKind, DoctypeKind, SalienceKind
+from summarizer.pipeline import analyse as A
+from summarizer.pipeline import clauses as C
+from summarizer.pipeline.oracle import greedy_oracle
+from summarizer.pipeline.sentences import split
+from summarizer.pipeline.summary import fuse_trained, mmr_select
+
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "bench" / "results" / "summarizer.json"
+SEED = 13
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+SCISUMM_TRAIN, SCISUMM_TEST, SCISUMM_WORDS, SCISUMM_MAX_SENTENCES = 160, 40, 150, 300
+CUAD_TRAIN, CUAD_TEST, CUAD_VALIDATION = 100, 20, 8
+HP = {"epochs": 8, "patience": 3, "head_learning_rate": 1e-2, "batch_size": 32}
+CLAUSE_HP = {**HP, "max_length": 64, "epochs": 25, "patience": 6, "head_learning_rate": 3e-2}  # a clause's cue words come early; half the tokens, about twice the speed
+SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+
+def rouge(references: list[list[str]], predictions: list[str]) -> dict:
+    """Mean F1 x100; with several references, the best one counts (as SciTLDR scores)."""
+    totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+    for refs, pred in zip(references, predictions):
+        scores = [SCORER.score(r, pred) for r in refs]
+        for key in totals:
+            totals[key] += max(s[key].fmeasure for s in scores)
+    return {k: round(100 * v / len(predictions), 2) for k, v in totals.items()}
+
+
+# --- baselines (sumy, on our sentence splitter) --------------------------------------------------
+
+
+class _Words:
+    def to_words(self, text):
+        import re
+
+        return re.findall(r"[A-Za-z0-9]+", text)
+
+
+def sumy_rank(sentences: list[str], method: str) -> list[int]:
+    """Sentence indices, best first, by sumy's LexRank or TextRank over our own sentences."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    tokenizer = _Words()
+    doc = ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
+    summarizer = (LexRankSummarizer if method == "lexrank" else TextRankSummarizer)(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    captured = {}
+
+    def grab(all_sentences, count, rating, *args, **kwargs):  # sumy's own ratings, before it cuts to a count
+        captured["rating"] = rating
+        return ()
+
+    summarizer._get_best_sentences = grab
+    summarizer(doc, 1)
+    rating = captured.get("rating") or {}
+    rate = rating.get if isinstance(rating, dict) else rating
+    scored = sorted(range(len(doc.sentences)), key=lambda i: (-(rate(doc.sentences[i]) or 0.0), i))
+    return scored
+
+
+def take(sentences: list[str], order: list[int], *, k: int | None = None, words: int | None = None) -> str:
+    chosen, total = [], 0
+    for i in order:
+        if k is not None and len(chosen) >= k:
+            break
+        if words is not None and total >= words:
+            break
+        chosen.append(i)
+        total += len(sentences[i].split())
+    return " ".join(sentences[i] for i in sorted(chosen))
+
+
+def fineloop_pick(sentences, scores, *, k=None, words=None, trained=False) -> str:
+    if trained:
+        scores = fuse_trained(scores)  # what the pipeline does with a trained salience version
+    return " ".join(sentences[i] for i in mmr_select(sentences, scores, k=k, words=words))
+
+
+# --- training ----------------------------------------------------------------------------------------
+
+
+def train(kind, train_examples, validation_examples, hp=None):
+    hp = engine.hyperparameters_parse(hp or HP, strategy="feature")
+    model = engine.build(kind, base=encoder_path(), strategy="feature", hp=hp)
+    began = time.perf_counter()
+    fit = model.fit(train_examples, validation_examples, hp, evaluate=lambda ex: kind.evaluate(ex, predictor=model.predict),
+                    primary_metric=kind.primary_metric)
+    return model, {"seconds": round(time.perf_counter() - began, 1), "best_epoch": fit.best_epoch, "train": len(train_examples),
+                   "validation": len(validation_examples)}
+
+
+def scores_of(model, sentences):
+    return model.predict([{"sentences": sentences}])[0]["scores"]
+
+
+# --- SciTLDR --------------------------------------------------------------------------------------
+
+
+def scitldr():
+    def load(name):
+        with gzip.open(DATA / "papers" / "scitldr" / f"{name}.jsonl.gz", "rt") as lines:
+            return [json.loads(line) for line in lines]
+
+    train_rows, dev = load("train"), load("dev")
+    examples = [{"id": r["paper_id"], "group": r["paper_id"], "input": {"sentences": r["source"]},
+                 "target": {"selected": greedy_oracle(r["source"], r["target"][0], max_sentences=1), "reference": r["target"][0]}}
+                for r in train_rows if r["source"] and r["target"]]
+    random.Random(SEED).shuffle(examples)
+    kind = SalienceKind()
+    model, info = train(kind, examples[100:], examples[:100])
+    refs = [r["target"] for r in dev]
+    systems = {
+        "Lead-1": [r["source"][0] for r in dev],
+        "LexRank": [take(r["source"], sumy_rank(r["source"], "lexrank"), k=1) for r in dev],
+        "TextRank": [take(r["source"], sumy_rank(r["source"], "textrank"), k=1) for r in dev],
+        "FineLoop untrained": [fineloop_pick(r["source"], kind.default_predict([{"sentences": r["source"]}])[0]["scores"], k=1) for r in dev],
+        "FineLoop trained": [fineloop_pick(r["source"], scores_of(model, r["source"]), k=1, trained=True) for r in dev],
+    }
+    return {name: rouge(refs, preds) for name, preds in systems.items()}, {**info, "dev_papers": len(dev)}
+
+
+# --- ScisummNet ----------------------------------------------------------------------------------------
+
+
+def scisummnet():
+    with gzip.open(DATA / "papers" / "scisummnet" / "papers.jsonl.gz", "rt") as lines:
+        papers = [json.loads(line) for line in lines]
+    random.Random(SEED).shuffle(papers)
+    cut = int(len(papers) * 0.8)
+    train_papers, test_papers = papers[:cut][:SCISUMM_TRAIN], papers[cut:][:SCISUMM_TEST]
+
+    def sentences_of(p):
+        return [s.text for s in split(p["body_text"] or "") if len(s.text.split()) >= 3][:SCISUMM_MAX_SENTENCES]
+
+    rng = random.Random(SEED)
+    examples = []
+    for p in train_papers:
+        sents = sentences_of(p)
+        if not sents:
+            continue
+        chosen = greedy_oracle(sents, p["human_summary"])
+        others = [i for i in range(len(sents)) if i not in chosen]
+        keep = sorted(set(chosen) | set(rng.sample(others, min(len(others), 30))))  # all positives, some negatives
+        examples.append({"id": p["paper_id"], "group": p["paper_id"], "input": {"sentences": [sents[i] for i in keep]},
+                         "target": {"selected": [keep.index(i) for i in chosen], "reference": p["human_summary"]}})
+    kind = SalienceKind()
+    model, info = train(kind, examples[10:], examples[:10])
+    docs = [(sentences_of(p), p["human_summary"]) for p in test_papers]
+    docs = [(s, r) for s, r in docs if s]
+    refs = [[r] for _, r in docs]
+    w = SCISUMM_WORDS
+    systems = {
+        "Lead-k": [take(s, list(range(len(s))), words=w) for s, _ in docs],
+        "LexRank": [take(s, sumy_rank(s, "lexrank"), words=w) for s, _ in docs],
+        "TextRank": [take(s, sumy_rank(s, "textrank"), words=w) for s, _ in docs],
+        "FineLoop untrained": [fineloop_pick(s, kind.default_predict([{"sentences": s}])[0]["scores"], words=w) for s, _ in docs],
+        "FineLoop trained": [fineloop_pick(s, scores_of(model, s), words=w, trained=True) for s, _ in docs],
+    }
+    return {name: rouge(refs, preds) for name, preds in systems.items()}, {**info, "test_papers": len(docs)}
+
+
+# --- CUAD key terms ------------------------------------------------------------------------------------
+
+
+def cuad_data():
+    with gzip.open(DATA / "contracts" / "cuad" / "contracts.jsonl.gz", "rt") as lines:
+        contracts = {cuad_key(r["filename"]): r["text"] for r in map(json.loads, lines)}
+    csv.field_size_limit(1 << 28)
+    with gzip.open(DATA / "contracts" / "cuad" / "master_clauses.csv.gz", "rt", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f) if cuad_key(r["Filename"]) in contracts]
+    random.Random(SEED).shuffle(rows)
+    return contracts, rows
+
+
+def key_term_scores(rows, contracts, predict, *, threshold=None) -> dict:
+    """Per category: a hit is the predicted excerpt overlapping a labelled one (one excerpt per category and contract)."""
+    tp, fp, fn = {}, {}, {}
+    for row in rows:
+        text = contracts[cuad_key(row["Filename"])]
+        _, spans = cuad_passages(text, cuad_labels(row))
+        found = {t["category"]: t for t in A.key_terms(split(text), predict, lambda offset: 1, threshold=threshold)}
+        for label in C.LABELS:
+            gold, pred = spans.get(label, []), found.get(label)
+            hit = pred is not None and any(C.overlaps(pred["start"], pred["end"], a, b) for a, b in gold)
+            tp[label] = tp.get(label, 0) + int(hit)
+            fp[label] = fp.get(label, 0) + int(pred is not None and not hit)
+            fn[label] = fn.get(label, 0) + int(bool(gold) and not hit)
+    per = {}
+    for label in C.LABELS:
+        p = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        r = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
+        per[label] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+                      "support": tp[label] + fn[label]}
+    T, P, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    mp, mr = T / (T + P) if T + P else 0.0, T / (T + N) if T + N else 0.0
+    supported = [v for v in per.values() if v["support"]]
+    return {"micro": {"precision": round(mp, 3), "recall": round(mr, 3), "f1": round(2 * mp * mr / (mp + mr), 3) if mp + mr else 0.0},
+            "macro_f1": round(sum(v["f1"] for v in supported) / max(len(supported), 1), 3), "per_category": per}
+
+
+def cuad():
+    contracts, rows = cuad_data()
+    train_rows, test_rows = rows[:CUAD_TRAIN], rows[CUAD_TRAIN:CUAD_TRAIN + CUAD_TEST]
+    items = [item for _, item in cuad_items(contracts, train_rows, seed=SEED)]
+    groups = sorted({i["group"] for i in items})
+    held = set(groups[:CUAD_VALIDATION])
+    as_example = lambda i: {"id": "", "group": i["group"], "input": i["input"], "target": i["result"]}
+    kind = ClausesKind()
+    model, info = train(kind, [as_example(i) for i in items if i["group"] not in held], [as_example(i) for i in items if i["group"] in held],
+                        CLAUSE_HP)
+    cache = {}
+
+    def predict(texts):  # the same passages come back for every variant
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        for text, prediction in zip(missing, model.predict(missing) if missing else []):
+            cache[text] = prediction
+        return [cache[t] for t in texts]
+
+    # What the pipeline serves with a trained version (patterns + model), and the model alone, for comparison.
+    variants = {"trained": (A.fused_clauses(predict), A.CLAUSE_FUSED_THRESHOLD), "trained model alone": (predict, A.CLAUSE_THRESHOLD)}
+    validation_rows = [r for r in train_rows if r["Filename"][:200] in held]
+    result = {"untrained": key_term_scores(test_rows, contracts, kind.default_predict),
+              "validation": {"untrained": key_term_scores(validation_rows, contracts, kind.default_predict)["micro"]}}
+    for name, (fn, threshold) in variants.items():
+        result["validation"][name] = key_term_scores(validation_rows, contracts, fn, threshold=threshold)["micro"]
+        result[name] = key_term_scores(test_rows, contracts, fn, threshold=threshold)
+    return result, {**info, "train_contracts": len(train_rows), "test_contracts": len(test_rows)}, model, contracts
+
+
+# --- speed -------------------------------------------------------------------------------------------------
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fifty_page_pdf(contracts: dict) -> bytes:
+    from fpdf import FPDF
+
+    text = max(contracts.values(), key=len)
+    text = text.encode("latin-1", "replace").decode("latin-1")
+    pdf = FPDF()
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    i = 0
+    while pdf.page_no() < 50 or (pdf.page_no() == 50 and pdf.get_y() < 250):
+        pdf.multi_cell(0, 5, paragraphs[i % len(paragraphs)], new_x="LMARGIN", new_y="NEXT")
+        i += 1
+        if pdf.page_no() > 50:
+            break
+    return bytes(pdf.output())
+
+
+def speed(contracts, clause_model):
+    """Extract, key terms and summary of a 50-page PDF; a trained clause model costs one encoder pass over every passage."""
+    if clause_model is None:  # the same network with an untrained head costs the same time
+        clause_model = engine.build(ClausesKind(), base=encoder_path(), strategy="feature", hp=engine.hyperparameters_parse(CLAUSE_HP, strategy="feature"))
+    data = fifty_page_pdf(contracts)
+    out = {}
+    configs = {
+        "FineLoop untrained": A.Models(SalienceKind().default_predict, ClausesKind().default_predict, DoctypeKind().default_predict),
+        "FineLoop trained clauses": A.Models(SalienceKind().default_predict, clause_model.predict, DoctypeKind().default_predict,
+                                             clauses_trained=True),
+    }
+    for name, models in configs.items():
+        before = peak_mb()
+        began = time.perf_counter()
+        extracted = documents.extract(data, filename="contract.pdf")
+        pages = [{"number": p.number, "start": p.start, "end": p.end} for p in extracted.pages]
+        result = A.analyse(extracted.text, pages, models, doc_type="auto")
+        out[name] = {"seconds": round(time.perf_counter() - began, 2), "pages": len(pages), "peak_rss_mb": round(peak_mb(), 1),
+                     "rss_growth_mb": round(peak_mb() - before, 1), "key_terms": len(result["key_terms"]),
+                     "sentences": len(split(extracted.text))}
+    began = time.perf_counter()
+    extracted = documents.extract(data, filename="contract.pdf")
+    sents = [s.text for s in split(extracted.text)]
+    take(sents, sumy_rank(sents, "lexrank"), k=5)
+    out["LexRank (sumy)"] = {"seconds": round(time.perf_counter() - began, 2), "pages": len(extracted.pages), "peak_rss_mb": round(peak_mb(), 1)}
+    return out
+
+
+PARTS = ("scitldr", "scisummnet", "cuad", "speed")
+
+
+def main():
+    """All parts by default; `--only PART...` reruns some and keeps the others' last results in the JSON."""
+    parts = sys.argv[sys.argv.index("--only") + 1 :] if "--only" in sys.argv else list(PARTS)
+    torch.set_num_threads(THREADS)
+    print(f"summarizer bench: {THREADS} torch threads, encoder {encoder_path()}, parts {parts}", flush=True)
+    result = json.loads(RESULTS.read_text()) if RESULTS.exists() and "--only" in sys.argv else {}
+    result.update({"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
+                   "cpus": os.cpu_count(), "torch_threads": THREADS,
+                   "hyperparameters": {"salience": {**HP, "strategy": "feature"}, "clauses": {**CLAUSE_HP, "strategy": "feature"}}})
+    clause_model = contracts = None
+    for part in parts:
+        began = time.perf_counter()
+        if part == "scitldr":
+            rouge_, info = scitldr()
+            result["scitldr_dev"] = {"rouge": rouge_, **info}
+        elif part == "scisummnet":
+            rouge_, info = scisummnet()
+            result["scisummnet"] = {"rouge": rouge_, "words": SCISUMM_WORDS, **info}
+        elif part == "cuad":
+            scores, info, clause_model, contracts = cuad()
+            result["cuad"] = {**scores, **info}
+        elif part == "speed":
+            if clause_model is None:
+                contracts = cuad_data()[0]
+            result["speed_50_pages"] = speed(contracts, clause_model)
+        result.setdefault("seconds", {})[part] = round(time.perf_counter() - began, 1)
+        print(part, "done in", result["seconds"][part], "s", flush=True)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        if "--only" in sys.argv and RESULTS.exists():  # another --only run may have written its parts meanwhile
+            result = {**json.loads(RESULTS.read_text()), **result}
+        RESULTS.write_text(json.dumps(result, indent=2))
+    print(table(result))
+
+
+def table(r) -> str:
+    lines = []
+    if "scitldr_dev" in r and "scisummnet" in r:
+        lines += ["| system | SciTLDR dev R-1 | R-2 | R-L | ScisummNet R-1 | R-2 | R-L |", "|---|---|---|---|---|---|---|"]
+        a, b = r["scitldr_dev"]["rouge"], r["scisummnet"]["rouge"]
+        for name in ["Lead-1/Lead-k", "LexRank", "TextRank", "FineLoop untrained", "FineLoop trained"]:
+            x = a["Lead-1"] if name.startswith("Lead") else a[name]
+            y = b["Lead-k"] if name.startswith("Lead") else b[name]
+            lines.append(f"| {name} | {x['rouge1']} | {x['rouge2']} | {x['rougeL']} | {y['rouge1']} | {y['rouge2']} | {y['rougeL']} |")
+    if "cuad" in r:
+        c = r["cuad"]
+        lines += ["", f"| CUAD key terms ({c['test_contracts']} held-out contracts) | micro P | micro R | micro F1 | macro F1 |", "|---|---|---|---|---|"]
+        for name in ("untrained", "trained", "trained model alone"):
+            m = c[name]["micro"]
+            lines.append(f"| FineLoop {name} | {m['precision']} | {m['recall']} | {m['f1']} | {c[name]['macro_f1']} |")
+    if "speed_50_pages" in r:
+        lines += ["", f"| 50-page contract PDF, end to end ({r['torch_threads']} threads) | seconds | peak RSS MB |", "|---|---|---|"]
+        for name, v in r["speed_50_pages"].items():
+            lines.append(f"| {name} | {v['seconds']} | {v['peak_rss_mb']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Import formats for training the summarizer's kinds, registered in the annotation catalogue.
+
+`cuad`: a zip holding CUAD's `contracts.jsonl(.gz)` and `master_clauses.csv(.gz)`; each labelled excerpt is
+located in its contract and the passages it overlaps become clause labels (kind summarizer.clauses).
+`scitldr`, `scisummnet`, `plain_english`: reference summaries become sentence labels by the greedy ROUGE
+oracle (kind summarizer.salience).
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import gzip
+import io
+import json
+import random
+import re
+import zipfile
+
+from annotation.formats import FormatError, Importer, register_importer, text_stream
+from summarizer.pipeline import clauses as C
+from summarizer.pipeline.oracle import greedy_oracle
+from summarizer.pipeline.sentences import split
+
+NEGATIVES_PER_POSITIVE = 1  # passages with no key term, kept per labelled one: rare categories still reach 0.5
+SCISUMMNET_WORDS = 150
+
+
+def _need_kind(kind, name: str, fmt: str) -> None:
+    if kind.name != name:
+        raise FormatError("", f"the {fmt} format imports into {name}, not {kind.name}")
+
+
+# --- CUAD ------------------------------------------------------------------------------------------
+
+
+def _excerpts(cell: str) -> list[str]:
+    if not cell or cell.strip() in ("[]", ""):
+        return []
+    try:
+        value = ast.literal_eval(cell)
+    except (ValueError, SyntaxError):
+        return [cell]
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v.strip()]
+
+
+def _locate(text: str, excerpt: str, cache: dict) -> tuple[int, int] | None:
+    """Where an excerpt sits in the text, forgiving differences in whitespace."""
+    at = text.find(excerpt)
+    if at >= 0:
+        return at, at + len(excerpt)
+    words = excerpt.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words[:60])
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None
+
+
+def cuad_labels(row: dict) -> dict[str, list[str]]:
+    """Category -> excerpts of one master_clauses.csv row, category names in CUAD's own spelling."""
+    out = {}
+    for column, cell in row.items():
+        if column is None or column.endswith("Answer") or column == "Filename":
+            continue
+        label = C.canonical_category(column)
+        if label:
+            excerpts = _excerpts(cell)
+            if excerpts:
+                out[label] = excerpts
+    return out
+
+
+def cuad_passages(text: str, labels: dict[str, list[str]]) -> tuple[list[tuple[C.Passage, list[str]]], dict[str, list[tuple[int, int]]]]:
+    """Every passage of a contract with the categories whose excerpts it overlaps, and the located excerpt spans."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for label, excerpts in labels.items():
+        for excerpt in excerpts:
+            found = _locate(text, excerpt, {})
+            if found:
+                spans.setdefault(label, []).append(found)
+    out = []
+    for passage in C.passages(split(text)):
+        hit = [label for label, ss in spans.items() if any(C.overlaps(passage.start, passage.end, a, b) for a, b in ss)]
+        out.append((passage, sorted(hit)))
+    return out, spans
+
+
+def cuad_key(filename: str) -> str:
+    """CUAD names a contract's text .txt and its clause row .pdf: match them without the extension."""
+    return re.sub(r"\.(?:pdf|txt)$", "", (filename or "").strip(), flags=re.IGNORECASE)
+
+
+def cuad_items(contracts: dict[str, str], rows: list[dict], *, seed: int = 13) -> list[tuple[str, dict]]:
+    """Items for summarizer.clauses: labelled passages plus a seeded sample of unlabelled ones, grouped by contract."""
+    rng = random.Random(seed)
+    out = []
+    for row in rows:
+        name = row.get("Filename", "")
+        text = contracts.get(cuad_key(name))
+        if text is None:
+            continue
+        labelled, _ = cuad_passages(text, cuad_labels(row))
+        positives = [(p, ls) for p, ls in labelled if ls]
+        negatives = [(p, ls) for p, ls in labelled if not ls]
+        keep = rng.sample(negatives, min(len(negatives), max(NEGATIVES_PER_POSITIVE * len(positives), 5)))
+        for passage, ls in sorted(positives + keep, key=lambda x: x[0].start):
+            out.append((f"{name} @{passage.start}", {"input": passage.text, "group": name[:200], "result": ls}))
+    return out
+
+
+def _read_member(archive: zipfile.ZipFile, stem: str) -> io.TextIOBase | None:
+    for info in archive.infolist():
+        base = info.filename.rsplit("/", 1)[-1]
+        if base in (stem, stem + ".gz"):
+            raw = archive.read(info)
+            if base.endswith(".gz"):
+                raw = gzip.decompress(raw)
+            return io.StringIO(raw.decode("utf-8-sig"))
+    return None
+
+
+def read_cuad_contracts(lines) -> dict[str, str]:
+    contracts = {}
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                record = json.loads(line)
+                contracts[cuad_key(record["filename"])] = record["text"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise FormatError(f"contracts line {number}", "expected {\"filename\", \"text\"}") from None
+    return contracts
+
+
+@register_importer
+class CuadImporter(Importer):
+    name = "cuad"
+    description = "A zip with CUAD's contracts.jsonl(.gz) and master_clauses.csv(.gz): located excerpts become clause labels."
+
+    def parse(self, stream, *, kind):
+        _need_kind(kind, "summarizer.clauses", self.name)
+        try:
+            archive = zipfile.ZipFile(stream)
+        except zipfile.BadZipFile:
+            raise FormatError("", "expected a zip holding contracts.jsonl(.gz) and master_clauses.csv(.gz)") from None
+        contracts_file, clauses_file = _read_member(archive, "contracts.jsonl"), _read_member(archive, "master_clauses.csv")
+        if contracts_file is None or clauses_file is None:
+            raise FormatError("", "the zip needs both contracts.jsonl(.gz) and master_clauses.csv(.gz)")
+        contracts = read_cuad_contracts(contracts_file)
+        csv.field_size_limit(1 << 28)
+        rows = list(csv.DictReader(clauses_file))
+        missing = [r.get("Filename", "") for r in rows if cuad_key(r.get("Filename", "")) not in contracts]
+        self.skipped.extend(f"{m}: no contract text" for m in missing)
+        yield from cuad_items(contracts, [r for r in rows if cuad_key(r.get("Filename", "")) in contracts])
+
+
+# --- summaries -------------------------------------------------------------------------------------
+
+
+def _jsonl(stream, fmt: str):
+    try:
+        for number, line in enumerate(text_stream(stream), 1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise FormatError(f"line {number}", f"not valid JSON ({exc.msg})") from None
+    except (UnicodeDecodeError, OSError, EOFError):
+        raise FormatError("", f"not a UTF-8 {fmt} JSON lines file") from None
+
+
+def summary_item(sentences: list[str], reference: str, group: str, *, max_sentences: int = 10) -> dict:
+    return {
+        "input": {"sentences": sentences}, "group": group[:200],
+        "result": {"selected": greedy_oracle(sentences, reference, max_sentences=max_sentences), "reference": reference},
+    }
+
+
+@register_importer
+class ScitldrImporter(Importer):
+    name = "scitldr"
+    description = "SciTLDR JSON lines: abstract sentences (source) and TLDRs (target); the oracle sentence is the label."
+
+    def parse(self, stream, *, kind):
+        _need_kind(kind, "summarizer.salience", self.name)
+        for number, record in _jsonl(stream, self.name):
+            source, targets = record.get("source"), record.get("target")
+            if not source or not targets:
+                self.skipped.append(f"line {number}: no source or target")
+                continue
+            reference = targets[0] if isinstance(targets, list) else str(targets)
+            yield f"line {number}", summary_item(list(source), reference, str(record.get("paper_id", number)), max_sentences=1)
+
+
+@register_importer
+class ScisummnetImporter(Importer):
+    name = "scisummnet"
+    description = "ScisummNet JSON lines: paper body_text and human_summary (~150 words); oracle sentences are the labels."
+
+    def parse(self, stream, *, kind):
+        _need_kind(kind, "summarizer.salience", self.name)
+        for number, record in _jsonl(stream, self.name):
+            body, reference = record.get("body_text") or "", record.get("human_summary") or ""
+            sentences = [s.text for s in split(body) if len(s.text.split()) >= 3]
+            if not sentences or not reference:
+                self.skipped.append(f"line {number}: no body or summary")
+                continue
+            yield f"line {number}", summary_item(sentences, reference, str(record.get("paper_id", number)))
+
+
+@register_importer
+class PlainEnglishImporter(Importer):
+    name = "plain_english"
+    description = ("Plain-English clause summaries (a JSON object of {original_text, reference_summary}): oracle sentence labels "
+                   "for summarizer.salience, or text -> summary pairs for summarizer.abstract.")
+
+    def parse(self, stream, *, kind):
+        if kind.name not in ("summarizer.salience", "summarizer.abstract"):
+            raise FormatError("", f"the {self.name} format imports into summarizer.salience or summarizer.abstract, not {kind.name}")
+        try:
+            data = json.load(text_stream(stream))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise FormatError("", "not a JSON object of clauses") from None
+        records = data.values() if isinstance(data, dict) else data
+        for number, record in enumerate(records, 1):
+            sentences = [s.text for s in split(record.get("original_text") or "")]
+            reference = record.get("reference_summary") or ""
+            if not sentences or not reference:
+                self.skipped.append(f"item {number}: no text or summary")
+                continue
+            if kind.name == "summarizer.abstract":
+                group = str(record.get("uid") or record.get("id") or number)
+                yield f"item {number}", {"input": " ".join(s for s in sentences), "group": group[:200], "result": reference}
+                continue
+            yield f"item {number}", summary_item(sentences, reference, str(record.get("uid") or record.get("id") or number), max_sentences=3)

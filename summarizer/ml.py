@@ -1,0 +1,76 @@
+"""The summarizer's learned components, registered with suite.ml."""
+from suite.ml import kinds as K
+from suite.ml.engine.data import summary_selection
+from summarizer.pipeline import clauses as C
+from summarizer.pipeline.structure import DOC_TYPES, doctype_rule
+from summarizer.pipeline.summary import centrality_scores
+
+SALIENCE, CLAUSES, DOCTYPE, ABSTRACT = "summarizer.salience", "summarizer.clauses", "summarizer.doctype", "summarizer.abstract"
+DOCTYPE_CHARS = 4000  # the doctype kind reads the opening of a document
+
+
+@K.register
+class SalienceKind(K.ModelKind):
+    """Scores each sentence of a document for the summary; people teach it by adding and removing sentences."""
+
+    name = SALIENCE
+    task_type = K.EXTRACTIVE_SUMMARY
+    default_strategy = "feature"
+    description = "How summary-worthy each sentence of a document is; corrections of summaries become sentence labels."
+    retrain_threshold = 40
+
+    def default_predict(self, inputs):
+        out = []
+        for x in inputs:
+            scores = [float(s) for s in centrality_scores(list(x["sentences"]))]
+            out.append({"scores": scores, "selected": summary_selection(scores, x.get("k"))})
+        return out
+
+
+@K.register
+class ClausesKind(K.ModelKind):
+    """Which CUAD key-term categories a contract passage expresses (none for most passages)."""
+
+    name = CLAUSES
+    task_type = K.MULTILABEL
+    labels = C.LABELS
+    default_strategy = "feature"
+    description = "Contract key terms: the 41 CUAD categories a passage belongs to; lawyers fix or add them by selecting text."
+    retrain_threshold = 100
+
+    def default_predict(self, inputs):
+        out = []
+        for text in inputs:
+            found = C.rule_scores(text)
+            scores = {label: found.get(label, 0.0) for label in C.LABELS}
+            out.append({"labels": [label for label, v in found.items() if v >= 0.5], "scores": scores})
+        return out
+
+
+@K.register
+class DoctypeKind(K.ModelKind):
+    name = DOCTYPE
+    task_type = K.CLASSIFICATION
+    labels = DOC_TYPES
+    description = "Whether a document is a contract, a research paper or something else (from its opening)."
+    retrain_threshold = 30
+
+    def default_predict(self, inputs):
+        out = []
+        for text in inputs:
+            label, score = doctype_rule(text)
+            out.append({"label": label, "score": score})
+        return out
+
+
+@K.register
+class AbstractKind(K.ModelKind):
+    """The optional abstractive tier: rewrites each extracted summary sentence; serves only once a version is trained."""
+
+    name = ABSTRACT
+    task_type = K.SEQ2SEQ
+    description = "Plain-language rewrites of summary sentences (needs SUITE_GENERATOR); each stays linked to its source sentence."
+    retrain_threshold = 50
+
+    def default_predict(self, inputs):
+        return [{"text": str(text)} for text in inputs]  # before training, the source sentence itself

@@ -1,0 +1,167 @@
+"""One document through the whole pipeline: type, structure, key terms, risks, summary, each with offsets.
+
+Pure: it takes the text, its pages and the model kinds (with the versions to use) and returns plain data;
+the services store it and record what people see.
+"""
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from summarizer.pipeline import clauses as C
+from summarizer.pipeline import normalisers, risks, sentences, structure, summary
+
+PASSAGE_BATCH = 256
+CLAUSE_THRESHOLD = 0.5
+# A trained clause model verifies and extends the patterns: half its score, half theirs (bench/summarizer.py measures it).
+CLAUSE_MODEL_WEIGHT, CLAUSE_FUSED_THRESHOLD = 0.5, 0.4
+DEFAULT_SENTENCES = {"contract": 5, "paper": 6, "other": 5}
+SALIENCE_INPUT_CAP = 600  # sentences kept in the recorded salience input: what a correction can pick from
+
+
+@dataclass
+class Models:
+    """How to call each kind: `predict(inputs)` callables, and the version names used (for the record)."""
+
+    salience: Callable
+    clauses: Callable
+    doctype: Callable
+    versions: dict = field(default_factory=dict)
+    abstract: Callable | None = None  # the optional abstractive tier: text -> {"text"}
+    salience_trained: bool = False
+    clauses_trained: bool = False
+
+
+def fused_clauses(predict):
+    """A trained clause model's scores blended with the pattern scores, passage by passage."""
+    from summarizer.pipeline.clauses import rule_scores
+
+    def fused(texts):
+        out = []
+        for text, prediction in zip(texts, predict(texts)):
+            rules = rule_scores(text)
+            scores = prediction.get("scores", {})
+            out.append({"scores": {label: CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0)) + (1 - CLAUSE_MODEL_WEIGHT) * rules.get(label, 0.0)
+                                   for label in C.LABELS}})
+        return out
+
+    return fused
+
+
+class Pages:
+    def __init__(self, pages: list[dict]):
+        self.pages = sorted(pages, key=lambda p: p["start"]) or [{"number": 1, "start": 0, "end": 0}]
+        self.starts = [p["start"] for p in self.pages]
+
+    def at(self, offset: int) -> int:
+        return self.pages[max(bisect.bisect_right(self.starts, max(offset, 0)) - 1, 0)]["number"]
+
+
+def _progress_noop(stage: str, fraction: float) -> None:
+    pass
+
+
+def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: float | None = None) -> list[dict]:
+    """The best passage per category, when its confidence reaches the threshold."""
+    threshold = CLAUSE_THRESHOLD if threshold is None else threshold
+    passages = C.passages(sents)
+    best: dict[str, tuple[float, C.Passage]] = {}
+    for start in range(0, len(passages), PASSAGE_BATCH):
+        batch = passages[start : start + PASSAGE_BATCH]
+        for passage, prediction in zip(batch, predict([p.text for p in batch])):
+            short = len(passage.text.split()) < 6
+            for label, score in prediction.get("scores", {}).items():
+                if short and label != "Document Name":
+                    score *= 0.9  # a heading names a clause; the sentence after it says what it is
+                if score < threshold or (label in C.OPENING_ONLY and passage.start > C.OPENING_CHARS):
+                    continue
+                if label not in best or score > best[label][0]:
+                    best[label] = (float(score), passage)
+    terms = []
+    for label in C.LABELS:  # CUAD's order: parties and dates first, as a lawyer reads them
+        if label not in best:
+            continue
+        score, passage = best[label]
+        shape = C.CATEGORIES[label][0]
+        terms.append({
+            "category": label, "text": passage.text, "answer": normalisers.answer_for(shape, passage.text),
+            "page": page_at(passage.start), "start": passage.start, "end": passage.end, "confidence": round(score, 4),
+        })
+    return terms
+
+
+def salience_scores(texts: list[str], predict) -> list[float]:
+    """Scores for every sentence, chunk by chunk, so a long document never holds more than a chunk in the model."""
+    scores: list[float] = []
+    for start in range(0, len(texts), summary.CHUNK_SENTENCES):
+        chunk = texts[start : start + summary.CHUNK_SENTENCES]
+        scores.extend(float(s) for s in predict([{"sentences": chunk}])[0]["scores"])
+    return scores
+
+
+def analyse(text: str, pages: list[dict], models: Models, *, doc_type: str = "auto", n_sentences: int | None = None,
+            title: str = "", progress=_progress_noop) -> dict:
+    began = time.perf_counter()
+    page_at = Pages(pages).at
+    progress("splitting", 0.15)
+    sents = sentences.split(text)
+    heads = structure.headings(sents)
+    if doc_type in (None, "", "auto"):
+        prediction = models.doctype([text[:4000]])[0]
+        doc_type, doctype_score = prediction["label"], prediction.get("score")
+    else:
+        doctype_score = None
+    progress("scoring", 0.35)
+    if doc_type != structure.CONTRACT:
+        terms = []
+    elif models.clauses_trained:
+        terms = key_terms(sents, fused_clauses(models.clauses), page_at, threshold=CLAUSE_FUSED_THRESHOLD)
+    else:
+        terms = key_terms(sents, models.clauses, page_at)
+    flags = risks.risk_flags(terms, sents) if doc_type == structure.CONTRACT else []
+    for flag in flags:
+        flag["page"] = page_at(flag["start"])
+    progress("summarising", 0.65)
+    k = max(1, int(n_sentences or DEFAULT_SENTENCES.get(doc_type, 5)))
+    head_starts = {h.start for h in heads}
+    usable = [i for i, s in enumerate(sents) if len(s.text.split()) >= 3 and s.start not in head_starts]
+    texts = [sents[i].text for i in usable]
+    scores = salience_scores(texts, models.salience)
+    if models.salience_trained:
+        scores = summary.fuse_trained(scores)
+    candidates = sorted(range(len(texts)), key=lambda i: -scores[i])[: max(60, 6 * k)]
+    candidates.sort()
+    cand_texts = [texts[i] for i in candidates]
+    chosen = [candidates[i] for i in summary.mmr_select(cand_texts, [scores[i] for i in candidates], k=k)]
+
+    def cite(i: int) -> dict:
+        s = sents[usable[i]]
+        return {"text": s.text, "page": page_at(s.start), "start": s.start, "end": s.end, "score": round(scores[i], 4)}
+
+    result = {
+        "doc_type": doc_type, "doctype_score": doctype_score, "title": title or (sents[0].text[:120] if sents else ""),
+        "pages": len(pages), "summary": [cite(i) for i in chosen], "tldr": None, "structured": {},
+        "key_terms": terms, "risks": flags,
+        "headings": [{"number": h.number, "title": h.title, "start": h.start, "end": h.end, "page": page_at(h.start)} for h in heads[:200]],
+        "model_versions": dict(models.versions),
+    }
+    if models.abstract is not None and result["summary"]:
+        progress("rewriting", 0.85)
+        rewritten = models.abstract([s["text"] for s in result["summary"]])
+        result["abstractive"] = [{"text": r["text"], "source": s} for r, s in zip(rewritten, result["summary"])]
+    if doc_type == structure.PAPER and texts:
+        top = max(candidates, key=lambda i: scores[i])
+        result["tldr"] = cite(top)
+        sections = [structure.section_name(heads, sents[usable[i]].start) for i in candidates]
+        parts = summary.structured_parts(cand_texts, [scores[i] for i in candidates], sections)
+        result["structured"] = {part: (cite(candidates[i]) if i is not None else None) for part, i in parts.items()}
+    # What the salience output records: the candidates it chose from, and which it chose.
+    kept = candidates[:SALIENCE_INPUT_CAP]
+    result["salience_input"] = {"sentences": [texts[i] for i in kept], "offsets": [[sents[usable[i]].start, sents[usable[i]].end] for i in kept]}
+    result["salience_selected"] = [kept.index(i) for i in chosen if i in kept]
+    result["seconds"] = round(time.perf_counter() - began, 3)
+    progress("done", 1.0)
+    return result
+

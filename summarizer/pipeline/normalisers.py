@@ -1,0 +1,108 @@
+"""Normalised answers for key terms: ISO dates, durations, party names, jurisdictions, yes/no."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+_MONTH_RE = "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\.?" for m in _MONTHS if len(m) > 3)
+_DATE_PATTERNS = (
+    re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<month>{_MONTH_RE})\s*,?\s*(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
+)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "one hundred twenty": 120})
+_DURATION = re.compile(
+    r"\b(?P<num>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s*\(\d{1,4}\))?[\s-]*"
+    r"(?P<unit>business days?|calendar days?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_US_STATES = ["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "Wisconsin", "Wyoming"] + ["New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Rhode Island",
+             "South Carolina", "South Dakota", "West Virginia", "District of Columbia"]
+_COUNTRIES = ["England and Wales", "England", "Scotland", "Ireland", "Canada", "Ontario", "British Columbia", "Quebec", "Germany",
+              "France", "Switzerland", "the Netherlands", "Singapore", "Hong Kong", "China", "the People's Republic of China",
+              "Japan", "India", "Israel", "Australia", "Sweden", "Italy", "Spain", "Luxembourg", "Cayman Islands", "Bermuda"]
+_PLACE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(_US_STATES + _COUNTRIES, key=len, reverse=True)) + r")\b")
+
+
+def iso_date(text: str) -> str | None:
+    """The first date in the text as YYYY-MM-DD, or None."""
+    found = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            parts = m.groupdict()
+            month = parts.get("mnum") or _MONTHS.get((parts.get("month") or "").lower().rstrip("."))
+            if month is None and parts.get("month"):
+                month = next((i for name, i in _MONTHS.items() if name.startswith(parts["month"].lower().rstrip(".")[:3])), None)
+            year = int(parts["year"])
+            year += 2000 if year < 50 else (1900 if year < 100 else 0)
+            try:
+                found.append((m.start(), date(year, int(month), int(parts["day"])).isoformat()))
+            except (TypeError, ValueError):
+                continue
+    return min(found)[1] if found else None
+
+
+def duration(text: str, *, near: str | None = None) -> str | None:
+    """A duration like '2 years' or '90 days', normalised to '<n> <unit>s'; 'perpetual' when it says so.
+
+    With `near` (a regex), the duration closest to where it matches wins: the notice, not the renewal term.
+    """
+    matches = list(_DURATION.finditer(text))
+    anchors = [a.start() for a in re.finditer(near, text, re.IGNORECASE)] if near else []
+    if matches and anchors:
+        m = min(matches, key=lambda d: min(abs(d.start() - a) for a in anchors))
+    else:
+        m = matches[0] if matches else None
+    if not m:
+        return "perpetual" if re.search(r"\b(?:perpetual|in perpetuity|indefinite)", text, re.IGNORECASE) else None
+    raw = m.group("num").lower()
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+    unit = m.group("unit").lower().replace("calendar ", "")
+    unit = unit if unit.endswith("s") else unit + "s"
+    return f"{n} {unit}" if n != 1 else f"1 {unit[:-1]}"
+
+
+def parties(text: str) -> list[str]:
+    """Party names from an opening like 'between Acme Inc. ("Acme") and Beta LLC ("Beta")'."""
+    m = re.search(r"\bbetween\b(?P<body>.{3,500}?)(?:\.\s|$|\bwhereas\b|\brecitals\b)", text, re.IGNORECASE | re.DOTALL)
+    body = m.group("body") if m else text
+    names = []
+    for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;)\s*", body):
+        piece = re.sub(r"\([^)]*\)", "", piece)  # drop ("Acme") nicknames and addresses in brackets
+        piece = re.split(r",\s*(?:a|an)\s|\s(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership)|,", piece)[0]
+        piece = piece.strip(" ,:;\"'\u201c\u201d")
+        if piece.endswith(".") and not piece.endswith(("Inc.", "Corp.", "Ltd.", "Co.", "L.P.", "N.A.", "S.A.")):
+            piece = piece[:-1]
+        if piece and piece[0].isupper() and len(piece) < 120 and not piece.lower().startswith(("the parties", "each", "this")):
+            names.append(" ".join(piece.split()))
+    return list(dict.fromkeys(names))[:6]
+
+
+def jurisdiction(text: str) -> str | None:
+    m = re.search(r"\blaws? of (?:the )?(?:State of |Commonwealth of |Province of )?" + _PLACE_RE.pattern, text)
+    if m:
+        return m.group(1)
+    m = _PLACE_RE.search(text)
+    return m.group(1) if m else None
+
+
+def answer_for(shape: str, text: str):
+    """The normalised answer of a category's excerpt, by the shape the category takes."""
+    if shape == "date":
+        return iso_date(text) or ("perpetual" if re.search(r"\bperpetu", text, re.IGNORECASE) else None)
+    if shape == "duration":
+        return duration(text)
+    if shape == "notice":
+        return duration(text, near=r"\bnotice\b|\bprior to\b|\bbefore\b")
+    if shape == "parties":
+        return parties(text) or None
+    if shape == "jurisdiction":
+        return jurisdiction(text)
+    if shape == "yes_no":
+        return "yes"
+    if shape == "text":
+        return " ".join(text.split())[:200]
+    return None

@@ -1,0 +1,78 @@
+// Result page: poll progress, highlight a cited passage, and send flags and corrections.
+(function () {
+  const data = JSON.parse(document.getElementById("document-data").textContent);
+  const csrf = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
+  const box = document.getElementById("progress");
+
+  if (box && (data.status === "uploaded" || data.status === "processing")) {
+    const poll = async () => {
+      const p = await (await fetch(box.dataset.url, { credentials: "same-origin" })).json();
+      document.getElementById("stage").textContent = p.stage || p.status;
+      document.getElementById("progress-bar").value = p.progress;
+      if (p.status === "done") return window.location.reload();
+      if (p.status === "failed") {
+        const f = document.getElementById("failure");
+        f.textContent = p.failure_reason; f.hidden = false;
+        return window.location.reload();
+      }
+      setTimeout(poll, 700);
+    };
+    setTimeout(poll, 300);
+  }
+
+  const source = document.getElementById("source-text");
+  if (!source) return;
+  source.textContent = data.text;
+
+  function highlight(start, end) {
+    source.textContent = "";
+    const mark = document.createElement("mark");
+    mark.id = "highlight";
+    mark.textContent = data.text.slice(start, end);
+    source.append(data.text.slice(0, start), mark, data.text.slice(end));
+    mark.scrollIntoView({ block: "center" });
+  }
+
+  document.querySelectorAll(".sentence").forEach((el) => {
+    el.addEventListener("click", (event) => {
+      if (event.target.closest("button")) return;
+      event.preventDefault();
+      document.querySelectorAll(".sentence.active").forEach((a) => a.classList.remove("active"));
+      el.classList.add("active");
+      highlight(+el.dataset.start, +el.dataset.end);
+    });
+  });
+
+  const status = document.getElementById("feedback-status");
+  async function send(body) {
+    const response = await fetch(`/documents/${data.id}/feedback/`, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    status.textContent = response.ok ? "Thanks: your feedback was recorded." : answer.error.message;
+    status.className = response.ok ? "success" : "errors";
+    return response.ok;
+  }
+
+  document.querySelectorAll("button.flag").forEach((b) => b.addEventListener("click", async () => {
+    if (await send({ action: "flag", output: +b.dataset.output, reason: "wrong" })) b.textContent = "Flagged";
+  }));
+
+  document.querySelectorAll("button.remove-sentence").forEach((b) => b.addEventListener("click", async () => {
+    const kept = [...document.querySelectorAll("#summary li")].filter((li) => li !== b.closest("li"))
+      .map((li) => data.candidates.findIndex((c) => c[0] === +li.dataset.start)).filter((i) => i >= 0);
+    if (await send({ action: "summary", selected: kept })) b.closest("li").remove();
+  }));
+
+  const save = document.getElementById("save-key-term");
+  if (save) save.addEventListener("click", async () => {
+    const sel = window.getSelection();
+    if (!sel.rangeCount || !source.contains(sel.anchorNode)) { status.textContent = "Select text in the document first."; return; }
+    const range = sel.getRangeAt(0);
+    const before = document.createRange();
+    before.setStart(source, 0); before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    await send({ action: "key_term", start, end: start + range.toString().length, category: document.getElementById("category").value });
+  });
+})();
