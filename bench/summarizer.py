@@ -258,7 +258,7 @@ def cuad():
         return [cache[t] for t in texts]
 
     # What the pipeline serves with a trained version (patterns + model), and the model alone, for comparison.
-    variants = {"trained": (A.fused_clauses(predict), A.CLAUSE_FUSED_THRESHOLD), "trained model alone": (predict, A.CLAUSE_THRESHOLD)}
+    variants = {"trained": (kind.serve(predict), A.CLAUSE_FUSED_THRESHOLD), "trained model alone": (predict, A.CLAUSE_THRESHOLD)}
     validation_rows = [r for r in train_rows if r["Filename"][:200] in held]
     result = {"untrained": key_term_scores(test_rows, contracts, kind.default_predict),
               "validation": {"untrained": key_term_scores(validation_rows, contracts, kind.default_predict)["micro"]}}
@@ -302,7 +302,7 @@ def speed(contracts, clause_model):
     out = {}
     configs = {
         "FineLoop untrained": A.Models(SalienceKind().default_predict, ClausesKind().default_predict, DoctypeKind().default_predict),
-        "FineLoop trained clauses": A.Models(SalienceKind().default_predict, clause_model.predict, DoctypeKind().default_predict,
+        "FineLoop trained clauses": A.Models(SalienceKind().default_predict, ClausesKind().serve(clause_model.predict), DoctypeKind().default_predict,
                                              clauses_trained=True),
     }
     for name, models in configs.items():

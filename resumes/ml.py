@@ -27,15 +27,15 @@ class ResumeEntitiesKind(K.ModelKind):
         taxonomy = skill_taxonomy()
         return [{"spans": default_entities(text, taxonomy)} for text in inputs]
 
-    def predict_with(self, inputs, version):
+    def serve(self, predictor):
         """A trained version's spans, completed by the precise rules (e-mail, name) where it found nothing."""
-        if version is None:
-            return self.default_predict(inputs)
         from resumes.pipeline.entities import merged_with_rules
 
-        model = super().predict_with(inputs, version)
-        rules = self.default_predict(inputs)
-        return [{**m, "spans": merged_with_rules(m["spans"], r["spans"])} for m, r in zip(model, rules)]
+        def predict(inputs):
+            model, rules = predictor(inputs), self.default_predict(inputs)
+            return [{**m, "spans": merged_with_rules(m["spans"], r["spans"])} for m, r in zip(model, rules)]
+
+        return predict
 
 
 @K.register

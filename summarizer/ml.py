@@ -1,6 +1,7 @@
 """The summarizer's learned components, registered with suite.ml."""
 from suite.ml import kinds as K
 from suite.ml.engine.data import summary_selection
+from summarizer.pipeline import analyse as A
 from summarizer.pipeline import clauses as C
 from summarizer.pipeline.structure import DOC_TYPES, doctype_rule
 from summarizer.pipeline.summary import centrality_scores
@@ -37,6 +38,16 @@ class ClausesKind(K.ModelKind):
     default_strategy = "feature"
     description = "Contract key terms: the 41 CUAD categories a passage belongs to; lawyers fix or add them by selecting text."
     retrain_threshold = 100
+
+    def serve(self, predictor):
+        """A trained model verifies and extends the patterns: their scores blended, labelled at the blend's threshold."""
+        fused = A.fused_clauses(predictor)
+
+        def predict(texts):
+            return [{"labels": [label for label, v in p["scores"].items() if v >= A.CLAUSE_FUSED_THRESHOLD], "scores": p["scores"]}
+                    for p in fused(texts)]
+
+        return predict
 
     def default_predict(self, inputs):
         out = []

@@ -38,7 +38,7 @@ def serving_models() -> tuple[A.Models, dict]:
         kind = K.get_kind(name)
         version = ml_selectors.production_version(kind=name)
         versions[name] = version
-        predictors[name] = engine.load(version).predict if version is not None else kind.default_predict
+        predictors[name] = kind.serve(engine.load(version).predict) if version is not None else kind.default_predict
     # The abstractive tier serves only when a generative model is configured and a version of it is in production.
     abstract = ml_selectors.production_version(kind=ABSTRACT) if settings.SUITE_GENERATOR else None
     if abstract is not None:

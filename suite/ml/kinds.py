@@ -7,6 +7,7 @@ task type and live in `suite.ml.engine`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from suite.ml.metrics import METRICS_BY_TASK
@@ -173,14 +174,18 @@ class ModelKind:
 
         if version is None:
             return self.default_predict(inputs)
-        return engine.load(version).predict(inputs)
+        return self.serve(engine.load(version).predict)(inputs)
+
+    def serve(self, predictor: Callable[[list[Any]], list[dict]]) -> Callable[[list[Any]], list[dict]]:
+        """What a trained model's predictions become in service; the gate measures the same. The model alone by default."""
+        return predictor
 
     def evaluate(self, examples: list[dict], *, version=None, predictor=None) -> dict:
         """Metrics of `predictor` (or `version`, or production, or the default) on `examples`."""
         from suite.ml import engine
 
         if predictor is None:
-            predictor = engine.load(version).predict if version is not None else (lambda xs: self.predict(xs))
+            predictor = self.serve(engine.load(version).predict) if version is not None else (lambda xs: self.predict(xs))
         return engine.score(self, examples, predictor)
 
     def __repr__(self):

@@ -235,13 +235,14 @@ def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
         run.epochs = [*run.epochs, {"epoch": record.epoch, "train_loss": record.train_loss, "validation": record.validation, "seconds": record.seconds}]
         TrainingRun.objects.filter(pk=run.pk).update(epochs=run.epochs, heartbeat_at=timezone.now())
 
+    served = kind.serve(model.predict)  # the gate judges what would be served, not the bare network
     fit = model.fit(
         data["train"], data["validation"], hp,
-        evaluate=lambda examples: kind.evaluate(examples, predictor=model.predict),
+        evaluate=lambda examples: kind.evaluate(examples, predictor=served),
         primary_metric=kind.primary_metric, on_progress=progress, on_epoch=on_epoch, should_stop=lambda: progress.cancel,
     )
     progress(0.97, "scoring the test split", force=True)
-    test_metrics = kind.evaluate(data["test"], predictor=model.predict)
+    test_metrics = kind.evaluate(data["test"], predictor=served)
     production = selectors.production_version(kind=run.kind)
     baseline = kind.evaluate(data["test"], version=production) if production else kind.evaluate(
         data["test"], predictor=kind.default_predict

@@ -31,7 +31,7 @@ class Models:
     versions: dict = field(default_factory=dict)
     abstract: Callable | None = None  # the optional abstractive tier: text -> {"text"}
     salience_trained: bool = False
-    clauses_trained: bool = False
+    clauses_trained: bool = False  # then `clauses` is the kind's served predictor (model and patterns blended)
 
 
 def fused_clauses(predict):
@@ -117,7 +117,7 @@ def analyse(text: str, pages: list[dict], models: Models, *, doc_type: str = "au
     if doc_type != structure.CONTRACT:
         terms = []
     elif models.clauses_trained:
-        terms = key_terms(sents, fused_clauses(models.clauses), page_at, threshold=CLAUSE_FUSED_THRESHOLD)
+        terms = key_terms(sents, models.clauses, page_at, threshold=CLAUSE_FUSED_THRESHOLD)  # already blended by the kind
     else:
         terms = key_terms(sents, models.clauses, page_at)
     flags = risks.risk_flags(terms, sents) if doc_type == structure.CONTRACT else []

@@ -64,13 +64,14 @@ def test_cuad_import_trains_clauses_and_only_the_gate_promotes(celery_worker):
 
     run = ml_services.training_run_start(
         kind="summarizer.clauses", strategy="feature", snapshot=snapshot, user=staff,
-        hyperparameters={"epochs": 3, "patience": 2, "head_learning_rate": 5e-2, "max_length": 64},
+        hyperparameters={"epochs": 12, "patience": 4, "head_learning_rate": 5e-2, "max_length": 64},
     )
     deadline = time.monotonic() + 240
     while run.is_active and time.monotonic() < deadline:
         time.sleep(0.5)
         run.refresh_from_db()
     assert run.status == "succeeded", run.error
+    print("GATE", run.gate, run.test_metrics, run.baseline_metrics)
     version = ml_selectors.version_list(kind="summarizer.clauses").get(training_run=run)
     production = ml_selectors.production_version(kind="summarizer.clauses")
     # The gate alone decides: production iff the test metric beat the untrained default on the same split.

@@ -110,7 +110,8 @@ def test_a_trained_clause_model_verifies_and_extends_the_patterns():
     def confident_about_insurance(texts):  # a stand-in for a trained version's scores, written out in full
         return [{"scores": {label: (0.9 if label == "Insurance" and "indemnify" in t else 0.0) for label in LABELS}} for t in texts]
 
-    models = A.Models(salience=DEFAULTS.salience, clauses=confident_about_insurance, doctype=DEFAULTS.doctype, clauses_trained=True)
+    models = A.Models(salience=DEFAULTS.salience, clauses=ClausesKind().serve(confident_about_insurance), doctype=DEFAULTS.doctype,
+                      clauses_trained=True)
     terms = {t["category"]: t for t in A.analyse(CONTRACT, [{"number": 1, "start": 0, "end": len(CONTRACT)}], models)["key_terms"]}
     assert "Insurance" in terms and terms["Insurance"]["text"].startswith("Beta shall indemnify")  # the model adds what patterns miss
     assert "Parties" in terms  # strong pattern evidence stands on its own
