@@ -71,7 +71,10 @@ def fuse_trained(scores: list[float]) -> list[float]:
 
 
 def mmr_select(texts: list[str], scores: list[float], *, k: int | None = None, words: int | None = None, lam: float = MMR_LAMBDA) -> list[int]:
-    """Greedy maximal marginal relevance: best score minus similarity to what is already chosen; document order out."""
+    """Greedy maximal marginal relevance: best score minus similarity to what is already chosen; document order out.
+
+    A word budget adds sentences until it is reached, the rule Lead-k and the sumy baselines follow in bench/.
+    """
     n = len(texts)
     if n == 0:
         return []
@@ -88,8 +91,6 @@ def mmr_select(texts: list[str], scores: list[float], *, k: int | None = None, w
         value = lam * s - (1 - lam) * redundancy
         value[chosen] = -np.inf
         best = int(np.argmax(value))
-        if words and chosen and total_words + len(texts[best].split()) > words * 1.15:
-            break
         chosen.append(best)
         total_words += len(texts[best].split())
         if words and total_words >= words:
