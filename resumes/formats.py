@@ -3,10 +3,9 @@
 Spans padded with whitespace are trimmed; empty, out-of-range, unlabelled and overlapping spans are dropped
 (the longer of two overlapping spans is kept), each with the reason in `skipped`.
 """
-import json
 from collections import Counter
 
-from annotation.formats import FormatError, Importer, register_importer, text_stream
+from annotation.formats import FormatError, Importer, json_lines, register_importer
 
 
 def clean_spans(text: str, entities: list, labels) -> tuple[list[list], Counter]:
@@ -50,20 +49,11 @@ class DotinResumes(Importer):
         self.dropped = Counter()
 
     def parse(self, stream, *, kind):
-        try:
-            for number, line in enumerate(text_stream(stream), 1):
-                if not line.strip():
-                    continue
-                where = f"line {number}"
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise FormatError(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-                    raise FormatError(where, "a dotin record needs a non-empty 'text'")
-                spans, dropped = clean_spans(record["text"], record.get("entities") or [], kind.labels)
-                self.dropped.update(dropped)
-                self.skipped += [f"{where}: {n} span(s) dropped: {reason}" for reason, n in dropped.items()]
-                yield where, {"input": record["text"], "group": f"dotin-{record.get('id', number)}", "result": spans}
-        except (UnicodeDecodeError, OSError, EOFError):
-            raise FormatError("", "not a UTF-8 JSON lines file") from None
+        for number, record in json_lines(stream):
+            where = f"line {number}"
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+                raise FormatError(where, "a dotin record needs a non-empty 'text'")
+            spans, dropped = clean_spans(record["text"], record.get("entities") or [], kind.labels)
+            self.dropped.update(dropped)
+            self.skipped += [f"{where}: {n} span(s) dropped: {reason}" for reason, n in dropped.items()]
+            yield where, {"input": record["text"], "group": f"dotin-{record.get('id', number)}", "result": spans}

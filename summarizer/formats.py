@@ -16,7 +16,13 @@ import random
 import re
 import zipfile
 
-from annotation.formats import FormatError, Importer, register_importer, text_stream
+from annotation.formats import (
+    FormatError,
+    Importer,
+    json_lines,
+    register_importer,
+    text_stream,
+)
 from summarizer.pipeline import clauses as C
 from summarizer.pipeline.oracle import greedy_oracle
 from summarizer.pipeline.sentences import split
@@ -156,18 +162,6 @@ class CuadImporter(Importer):
 # --- summaries -------------------------------------------------------------------------------------
 
 
-def _jsonl(stream, fmt: str):
-    try:
-        for number, line in enumerate(text_stream(stream), 1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise FormatError(f"line {number}", f"not valid JSON ({exc.msg})") from None
-    except (UnicodeDecodeError, OSError, EOFError):
-        raise FormatError("", f"not a UTF-8 {fmt} JSON lines file") from None
-
-
 def summary_item(sentences: list[str], reference: str, group: str, *, max_sentences: int = 10) -> dict:
     return {
         "input": {"sentences": sentences}, "group": group[:200],
@@ -182,7 +176,7 @@ class ScitldrImporter(Importer):
 
     def parse(self, stream, *, kind):
         _need_kind(kind, "summarizer.salience", self.name)
-        for number, record in _jsonl(stream, self.name):
+        for number, record in json_lines(stream, f"{self.name} JSON lines"):
             source, targets = record.get("source"), record.get("target")
             if not source or not targets:
                 self.skipped.append(f"line {number}: no source or target")
@@ -198,7 +192,7 @@ class ScisummnetImporter(Importer):
 
     def parse(self, stream, *, kind):
         _need_kind(kind, "summarizer.salience", self.name)
-        for number, record in _jsonl(stream, self.name):
+        for number, record in json_lines(stream, f"{self.name} JSON lines"):
             body, reference = record.get("body_text") or "", record.get("human_summary") or ""
             sentences = [s.text for s in split(body) if len(s.text.split()) >= 3]
             if not sentences or not reference:

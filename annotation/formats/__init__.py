@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -104,6 +105,20 @@ def text_stream(stream: IO[bytes]) -> IO[str]:
     stream.seek(0)
     raw: Any = gzip.GzipFile(fileobj=stream) if head == b"\x1f\x8b" else stream
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def json_lines(stream: IO[bytes], what: str = "JSON lines") -> Iterator[tuple[int, Any]]:
+    """(line number, record) for each non-blank line; bad JSON or bytes raise a FormatError naming the line."""
+    try:
+        for number, line in enumerate(text_stream(stream), 1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"line {number}", f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (UnicodeDecodeError, OSError, EOFError):
+        raise FormatError("", f"not a UTF-8 {what} file") from None
 
 
 # The built-in formats register themselves on import.

@@ -11,7 +11,13 @@ import hashlib
 import json
 from collections import defaultdict
 
-from annotation.formats import FormatError, Importer, register_importer, text_stream
+from annotation.formats import (
+    FormatError,
+    Importer,
+    json_lines,
+    register_importer,
+    text_stream,
+)
 from suite.ml import kinds as K
 
 PREFERENCE = "preference"
@@ -60,18 +66,8 @@ class JsonLinesImporter(Importer):
     description = "One JSON object a line: input, result (or target), and optionally prediction, group, feedback_type."
 
     def parse(self, stream, *, kind):
-        try:
-            for number, line in enumerate(text_stream(stream), 1):
-                if not line.strip():
-                    continue
-                where = f"line {number}"
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise FormatError(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-                yield where, record_item(where, record)
-        except (UnicodeDecodeError, OSError, EOFError):
-            raise FormatError("", "not a UTF-8 JSON lines file") from None
+        for number, record in json_lines(stream):
+            yield f"line {number}", record_item(f"line {number}", record)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests import files
+
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 
 RESUME = """Jane Doe
@@ -75,24 +77,8 @@ def uploaded(name: str, content: bytes):
 
 
 def pdf_bytes(text: str) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    for line in text.splitlines():
-        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return files.pdf_bytes([text])
 
 
 def docx_bytes(text: str) -> bytes:
-    import io
-
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return files.docx_bytes(text, separator="\n")

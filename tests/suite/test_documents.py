@@ -3,19 +3,9 @@ import io
 
 import docx
 import pytest
-from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
 
 from suite.documents import DocumentError, extract
-
-
-def pdf_bytes(pages: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
+from tests.files import encrypted_pdf, pdf_bytes, scanned_pdf
 
 
 def test_pdf_text_keeps_page_numbers_and_offsets():
@@ -66,21 +56,14 @@ def test_bad_files_get_a_reason(data, filename, code):
 
 
 def test_pdf_without_text_layer_is_called_scanned():
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 50, 50)  # a drawing, no text: what a scan looks like to a text extractor
     with pytest.raises(DocumentError) as caught:
-        extract(bytes(pdf.output()), filename="scan.pdf")
+        extract(scanned_pdf(), filename="scan.pdf")
     assert caught.value.code == "no_text_layer"
 
 
 def test_encrypted_pdf_asks_for_a_copy_without_password():
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(["Secret terms of the deal."]))))
-    writer.encrypt("hunter2")
-    buffer = io.BytesIO()
-    writer.write(buffer)
     with pytest.raises(DocumentError) as caught:
-        extract(buffer.getvalue(), filename="locked.pdf")
+        extract(encrypted_pdf(), filename="locked.pdf")
     assert caught.value.code == "encrypted"
 
 
@@ -92,5 +75,5 @@ def test_size_and_page_limits_come_from_settings(settings):
     settings.DOCUMENT_MAX_BYTES = 10**6
     settings.DOCUMENT_MAX_PAGES = 2
     with pytest.raises(DocumentError) as caught:
-        extract("one\ftwo\fthree".encode(), filename="three.txt")
+        extract(b"one\ftwo\fthree", filename="three.txt")
     assert caught.value.code == "too_many_pages"

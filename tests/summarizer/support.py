@@ -1,9 +1,5 @@
 """Documents written in the tests: a contract with known terms, a paper, and every bad file."""
-import io
-
-import docx
-from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+from tests.files import docx_bytes, encrypted_pdf, pdf_bytes, scanned_pdf
 
 CONTRACT = """MASTER SUPPLY AGREEMENT
 
@@ -28,39 +24,6 @@ We propose a sparse attention method for long document summarization. Existing t
 
 Summarizing long documents is hard because models must read thousands of tokens (Smith et al., 2019). Prior work truncates the input [12], e.g. to the first 512 tokens. We study whether a router can choose what to read.
 """
-
-
-def pdf_bytes(pages: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
-
-
-def docx_bytes(text: str) -> bytes:
-    d = docx.Document()
-    for paragraph in text.split("\n\n"):
-        d.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    d.save(buffer)
-    return buffer.getvalue()
-
-
-def scanned_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 50, 50)  # a drawing and no text: a scan, to a text extractor
-    return bytes(pdf.output())
-
-
-def encrypted_pdf() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(["Secret terms of the deal."]))))
-    writer.encrypt("hunter2")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def good_files() -> dict[str, bytes]:

@@ -12,7 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-index", action="store_true", help="do not embed the postings now")
 
     def handle(self, *args, **opts):
-        from resumes.services import import_jobs_generic, import_jobs_nyc, job_index_build
+        from resumes.services import (
+            import_jobs_generic,
+            import_jobs_nyc,
+            job_index_build,
+        )
 
         try:
             counts = import_jobs_nyc(opts["path"]) if opts["format"] == "nyc" else import_jobs_generic(opts["path"], source=opts["source"])
