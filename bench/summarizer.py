@@ -124,7 +124,8 @@ def train(kind, train_examples, validation_examples, hp=None):
     hp = engine.hyperparameters_parse(hp or HP, strategy="feature")
     model = engine.build(kind, base=encoder_path(), strategy="feature", hp=hp)
     began = time.perf_counter()
-    fit = model.fit(train_examples, validation_examples, hp, evaluate=lambda ex: kind.evaluate(ex, predictor=model.predict),
+    served = kind.serve(model.predict)  # early stopping judges what would be served, as training runs do
+    fit = model.fit(train_examples, validation_examples, hp, evaluate=lambda ex: kind.evaluate(ex, predictor=served),
                     primary_metric=kind.primary_metric)
     return model, {"seconds": round(time.perf_counter() - began, 1), "best_epoch": fit.best_epoch, "train": len(train_examples),
                    "validation": len(validation_examples)}

@@ -38,6 +38,20 @@ class ClausesKind(K.ModelKind):
     default_strategy = "feature"
     description = "Contract key terms: the 41 CUAD categories a passage belongs to; lawyers fix or add them by selecting text."
     retrain_threshold = 100
+    # Judged as people see it: per contract, the one passage shown for each category (the bench's measure too).
+    metric = "key_term_f1"
+
+    @property
+    def metric_names(self):
+        return ("key_term_f1", *super().metric_names)
+
+    def evaluate(self, examples, *, version=None, predictor=None):
+        if predictor is None:
+            predictor = (lambda xs: self.predict_with(xs, version)) if version is not None else (lambda xs: self.predict(xs))
+        predictions = predictor([e["input"] for e in examples])
+        replay = dict(zip((e["input"] for e in examples), predictions))
+        metrics = super().evaluate(examples, predictor=lambda xs: [replay[x] for x in xs])
+        return {**metrics, "key_term_f1": key_term_f1(examples, predictions)}
 
     def serve(self, predictor):
         """A trained model verifies and extends the patterns: their scores blended, labelled at the blend's threshold."""
@@ -56,6 +70,25 @@ class ClausesKind(K.ModelKind):
             scores = {label: found.get(label, 0.0) for label in C.LABELS}
             out.append({"labels": [label for label, v in found.items() if v >= 0.5], "scores": scores})
         return out
+
+
+def key_term_f1(examples: list[dict], predictions: list[dict]) -> float:
+    """Micro F1 of the passage shown per category and contract (group): a hit when people labelled it with that category."""
+    by_group: dict[str, list[tuple[set, dict]]] = {}
+    for example, prediction in zip(examples, predictions):
+        by_group.setdefault(example.get("group") or example["input"], []).append((set(example["target"]), prediction))
+    tp = fp = fn = 0
+    for passages in by_group.values():
+        wanted = set().union(*(gold for gold, _ in passages))
+        for label in C.LABELS:
+            shown = [(p.get("scores", {}).get(label, 0.0), gold) for gold, p in passages if label in p.get("labels", [])]
+            if shown:
+                hit = label in max(shown, key=lambda s: s[0])[1]
+                tp, fp = tp + hit, fp + (not hit)
+                fn += label in wanted and not hit
+            else:
+                fn += label in wanted
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 @K.register

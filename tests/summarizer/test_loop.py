@@ -49,6 +49,17 @@ def cuad_zip(n: int) -> io.BytesIO:
     return buffer
 
 
+def train(snapshot, user, **hyperparameters) -> TrainingRun:
+    run = ml_services.training_run_start(kind="summarizer.clauses", strategy="feature", snapshot=snapshot, user=user,
+                                         hyperparameters={"max_length": 64, **hyperparameters})
+    deadline = time.monotonic() + 300
+    while run.is_active and time.monotonic() < deadline:
+        time.sleep(0.5)
+        run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    return run
+
+
 @pytest.mark.skipif(not CUAD.exists(), reason="../shared/data/contracts/cuad is absent (a fresh clone has no shared data)")
 def test_cuad_import_trains_clauses_and_only_the_gate_promotes(celery_worker):
     engine.forget()  # versions are cached by primary key, which a flushed test database hands out again
@@ -57,29 +68,52 @@ def test_cuad_import_trains_clauses_and_only_the_gate_promotes(celery_worker):
     assert counts["accepted"] > CONTRACTS * 10
     snapshot = annotation_services.snapshot_freeze(kind="summarizer.clauses", user=reviewer)
     assert snapshot.split_counts["test"] > 0
+    contract = unseen_contract()
+    before = key_terms_served(contract)
 
+    # A run that cannot have learned (one epoch at a negligible rate) is measured, kept as a candidate, not served.
+    weak = train(snapshot, staff, epochs=1, head_learning_rate=1e-7)
+    metric = weak.gate["metric"]
+    assert metric == "key_term_f1" and not weak.gate["promoted"]
+    assert weak.test_metrics[metric] <= weak.baseline_metrics[metric]
+    assert ml_selectors.production_version(kind="summarizer.clauses") is None
+    candidate = ModelAlias.objects.get(kind="summarizer.clauses", name="candidate").version
+    assert candidate.training_run == weak
+    assert key_terms_served(contract) == before
+
+    # A run that learned: the gate alone decides, on the same split, and the served key terms follow its decision.
+    strong = train(snapshot, staff, epochs=12, patience=12, head_learning_rate=5e-2)
     kind = K.get_kind("summarizer.clauses")
-    passages = [json.loads(line)["input"] for line in (settings.MODEL_ROOT / snapshot.examples_file).open()][:40]
-    before = kind.predict(passages)
+    version = ml_selectors.version_list(kind="summarizer.clauses").get(training_run=strong)
+    passages = [line["input"] for line in map(json.loads, (settings.MODEL_ROOT / snapshot.examples_file).open())][:40]
+    assert [p["scores"] for p in kind.predict(passages, version=version)] != [p["scores"] for p in kind.default_predict(passages)]
+    better = strong.test_metrics[metric] > strong.baseline_metrics[metric]
+    assert strong.gate["promoted"] == better
+    after = key_terms_served(contract)
+    if better:
+        assert ml_selectors.production_version(kind="summarizer.clauses") == version
+        assert after["versions"]["summarizer.clauses"] == f"v{version.number}" and after["terms"] != before["terms"]
+    else:
+        assert ml_selectors.production_version(kind="summarizer.clauses") is None and after == before
 
-    run = ml_services.training_run_start(
-        kind="summarizer.clauses", strategy="feature", snapshot=snapshot, user=staff,
-        hyperparameters={"epochs": 12, "patience": 4, "head_learning_rate": 5e-2, "max_length": 64},
-    )
-    deadline = time.monotonic() + 240
-    while run.is_active and time.monotonic() < deadline:
-        time.sleep(0.5)
-        run.refresh_from_db()
-    assert run.status == "succeeded", run.error
-    print("GATE", run.gate, run.test_metrics, run.baseline_metrics)
-    version = ml_selectors.version_list(kind="summarizer.clauses").get(training_run=run)
-    production = ml_selectors.production_version(kind="summarizer.clauses")
-    # The gate alone decides: production iff the test metric beat the untrained default on the same split.
-    assert (production == version) == run.gate["promoted"]
-    assert ModelAlias.objects.filter(kind="summarizer.clauses", name="candidate" if not run.gate["promoted"] else "production", version=version).exists()
-    after = kind.predict(passages, version=version)
-    assert [p["scores"] for p in after] != [p["scores"] for p in before]
-    assert TrainingRun.objects.filter(kind="summarizer.clauses", status="succeeded").count() == 1
+
+def unseen_contract() -> str:
+    """A CUAD contract the runs never trained on."""
+    with gzip.open(CUAD / "contracts.jsonl.gz", "rt") as lines:
+        for number, line in enumerate(lines):
+            if number == CONTRACTS + 50:
+                return json.loads(line)["text"][:20_000]
+    raise AssertionError("CUAD has fewer contracts than expected")
+
+
+def key_terms_served(text: str) -> dict:
+    """The key terms the pipeline serves for `text` now, with the versions it used."""
+    from summarizer import services as summarizer_services
+    from summarizer.pipeline import analyse as A
+
+    models, _ = summarizer_services.serving_models()
+    result = A.analyse(text, [{"number": 1, "start": 0, "end": len(text)}], models, doc_type="contract")
+    return {"terms": [(t["category"], t["start"], round(t["confidence"], 3)) for t in result["key_terms"]], "versions": result["model_versions"]}
 
 
 @pytest.mark.django_db

@@ -116,3 +116,23 @@ def test_a_trained_clause_model_verifies_and_extends_the_patterns():
     assert "Insurance" in terms and terms["Insurance"]["text"].startswith("Beta shall indemnify")  # the model adds what patterns miss
     assert "Parties" in terms  # strong pattern evidence stands on its own
     assert "Termination for Convenience" not in terms  # one weak pattern the model does not confirm is dropped
+
+
+def test_clauses_are_judged_by_the_passage_shown_per_category_and_contract():
+    from summarizer.ml import key_term_f1
+
+    examples = [
+        {"group": "a", "input": "p1", "target": ["Governing Law"]},
+        {"group": "a", "input": "p2", "target": []},
+        {"group": "b", "input": "p3", "target": ["Insurance"]},
+    ]
+
+    def shown(label, score):
+        return {"labels": [label], "scores": {label: score}}
+
+    # Contract a shows p2 for Governing Law (a higher score than p1): a miss and a false alarm; b finds its Insurance.
+    predictions = [shown("Governing Law", 0.6), shown("Governing Law", 0.9), shown("Insurance", 0.7)]
+    assert key_term_f1(examples, predictions) == pytest.approx(2 * 1 / (2 * 1 + 1 + 1))
+    predictions[1] = {"labels": [], "scores": {}}
+    assert key_term_f1(examples, predictions) == 1.0
+    assert key_term_f1(examples, [{"labels": [], "scores": {}}] * 3) == 0.0
