@@ -262,9 +262,9 @@ def cuad():
     variants = {"trained": (kind.serve(predict), A.CLAUSE_FUSED_THRESHOLD), "trained model alone": (predict, A.CLAUSE_THRESHOLD)}
     validation_rows = [r for r in train_rows if r["Filename"][:200] in held]
     result = {"untrained": key_term_scores(test_rows, contracts, kind.default_predict),
-              "validation": {"untrained": key_term_scores(validation_rows, contracts, kind.default_predict)["micro"]}}
+              "validation_contracts": {"untrained": key_term_scores(validation_rows, contracts, kind.default_predict)["micro"]}}
     for name, (fn, threshold) in variants.items():
-        result["validation"][name] = key_term_scores(validation_rows, contracts, fn, threshold=threshold)["micro"]
+        result["validation_contracts"][name] = key_term_scores(validation_rows, contracts, fn, threshold=threshold)["micro"]
         result[name] = key_term_scores(test_rows, contracts, fn, threshold=threshold)
     return result, {**info, "train_contracts": len(train_rows), "test_contracts": len(test_rows)}, model, contracts
 
@@ -273,6 +273,13 @@ def cuad():
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory; VmHWM starts afresh at exec, where ru_maxrss keeps the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
