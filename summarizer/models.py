@@ -1,6 +1,7 @@
 """Uploaded documents and what the pipeline made of them."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Document(models.Model):
@@ -52,7 +53,14 @@ class Document(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.UPLOADED, self.Status.PROCESSING)
+        return self.status == self.Status.UPLOADED or (self.status == self.Status.PROCESSING and not self.is_stale)
+
+    @property
+    def is_stale(self) -> bool:
+        """Processing with no sign of life for longer than a task may run: its worker died."""
+        from summarizer.services import STALE_AFTER
+
+        return self.status == self.Status.PROCESSING and self.updated_at < timezone.now() - STALE_AFTER
 
 
 class DocumentOutput(models.Model):

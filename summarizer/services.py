@@ -1,6 +1,7 @@
 """Everything the summarizer writes: uploads, processing, retries, deletion, and people's corrections."""
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotation import services as annotation_services
@@ -25,6 +27,8 @@ from summarizer.pipeline import clauses as C
 logger = logging.getLogger(__name__)
 Status = Document.Status
 MAX_SENTENCES = 30
+# Longer than the task's hard time limit: a document processing this long without progress lost its worker.
+STALE_AFTER = datetime.timedelta(minutes=20)
 SERVED_KINDS = (SALIENCE, CLAUSES, DOCTYPE)
 
 
@@ -113,7 +117,7 @@ def document_retry(*, document: Document, user, doc_type: str | None = None, sen
     _check_options(doc_type or document.requested_type, sentences)
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(
-            status=Status.UPLOADED, stage="queued", progress=0.0, failure_code="", failure_reason="",
+            updated_at=timezone.now(), status=Status.UPLOADED, stage="queued", progress=0.0, failure_code="", failure_reason="",
             requested_type=doc_type or document.requested_type,
             requested_sentences=sentences if sentences is not None else document.requested_sentences,
         )
@@ -146,14 +150,18 @@ def _progress_writer(document_id: int):
         if stage != "done" and now - last[0] < 0.2:
             return
         last[0] = now
-        Document.objects.filter(pk=document_id, status=Status.PROCESSING).update(stage=stage, progress=round(fraction, 3))
+        Document.objects.filter(pk=document_id, status=Status.PROCESSING).update(stage=stage, progress=round(fraction, 3), updated_at=timezone.now())
 
     return write
 
 
 def document_process(*, document_id: int, models: tuple[A.Models, dict] | None = None) -> Document:
     """Extract, analyse and store the result with every shown output recorded; a failure is kept with its reason."""
-    claimed = Document.objects.filter(pk=document_id, status=Status.UPLOADED).update(status=Status.PROCESSING, stage="extracting", progress=0.05)
+    # A redelivered task (acks_late) takes over a document whose worker died mid-way; a live one is left alone.
+    now = timezone.now()
+    claimed = Document.objects.filter(
+        Q(status=Status.UPLOADED) | Q(status=Status.PROCESSING, updated_at__lt=now - STALE_AFTER), pk=document_id,
+    ).update(status=Status.PROCESSING, stage="extracting", progress=0.05, updated_at=now)
     document = Document.objects.get(pk=document_id)
     if not claimed:
         return document
@@ -164,7 +172,7 @@ def document_process(*, document_id: int, models: tuple[A.Models, dict] | None =
         with document.file.open("rb") as handle:
             extracted = documents.extract(handle, filename=document.original_name)
         pages = [{"number": p.number, "start": p.start, "end": p.end} for p in extracted.pages]
-        Document.objects.filter(pk=document_id).update(text=extracted.text, pages=pages, title=(extracted.title or "")[:300])
+        Document.objects.filter(pk=document_id).update(updated_at=timezone.now(), text=extracted.text, pages=pages, title=(extracted.title or "")[:300])
         models, versions = models or serving_models()
         result = A.analyse(
             extracted.text, pages, models, doc_type=document.requested_type, n_sentences=document.requested_sentences,
@@ -181,7 +189,7 @@ def document_process(*, document_id: int, models: tuple[A.Models, dict] | None =
 
 
 def _fail(document_id: int, code: str, reason: str) -> None:
-    Document.objects.filter(pk=document_id).update(status=Status.FAILED, stage="failed", failure_code=code, failure_reason=reason, progress=0.0)
+    Document.objects.filter(pk=document_id).update(updated_at=timezone.now(), status=Status.FAILED, stage="failed", failure_code=code, failure_reason=reason, progress=0.0)
 
 
 @transaction.atomic
@@ -211,7 +219,7 @@ def _store_result(document: Document, text: str, pages: list, result: dict, vers
             role="key_term", score=term["confidence"], category=term["category"],
         )
     Document.objects.filter(pk=document.pk).update(
-        status=Status.DONE, stage="done", progress=1.0, doc_type=result["doc_type"], result=result,
+        updated_at=timezone.now(), status=Status.DONE, stage="done", progress=1.0, doc_type=result["doc_type"], result=result,
         model_versions=result["model_versions"], seconds=result["seconds"], processed_at=timezone.now(),
         title=(document.title or result["title"] or "")[:300],
     )

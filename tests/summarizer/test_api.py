@@ -127,3 +127,29 @@ def test_feedback_flags_key_terms_corrects_summaries_and_adds_key_terms():
     assert markdown.status_code == 200 and b"| Governing Law | New York |" in markdown.content
     pdf = client.get(f"/api/summarizer/documents/{document.pk}/summary.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_document_whose_worker_died_is_taken_over_or_retried_and_a_live_one_is_left_alone():
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from summarizer import services
+
+    lawyer = UserFactory(role="lawyer")
+    document = services.document_upload(user=lawyer, file=SimpleUploadedFile("c.txt", CONTRACT.encode()))
+    Document.objects.filter(pk=document.pk).update(status="processing", stage="scoring", updated_at=timezone.now())
+    assert services.document_process(document_id=document.pk).stage == "scoring"  # a live worker has it
+    document.refresh_from_db()
+    assert document.is_active and not document.is_stale
+    with pytest.raises(ValidationError, match="still processing"):
+        services.document_retry(document=document, user=lawyer)
+
+    dead = timezone.now() - services.STALE_AFTER - datetime.timedelta(minutes=1)
+    Document.objects.filter(pk=document.pk).update(updated_at=dead)
+    document.refresh_from_db()
+    assert document.is_stale and not document.is_active
+    taken_over = services.document_process(document_id=document.pk)  # what the redelivered task does
+    assert taken_over.status == "done" and taken_over.result["key_terms"]

@@ -77,3 +77,22 @@ def test_the_command_names_each_bad_file_and_goes_on(tmp_path, capsys):
         call_command("summarize", str(tmp_path / "scan.pdf"))
     with pytest.raises(CommandError):
         call_command("summarize", str(tmp_path / "missing.txt"))
+
+
+@pytest.mark.django_db
+def test_the_listing_offers_retry_for_a_document_whose_worker_died(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from summarizer import services
+
+    lawyer = UserFactory(role="lawyer")
+    client.force_login(lawyer)
+    document = services.document_upload(user=lawyer, file=SimpleUploadedFile("c.txt", b"The supplier shall deliver the goods."))
+    Document.objects.filter(pk=document.pk).update(status="processing", updated_at=timezone.now())
+    assert "Retry" not in client.get("/documents/").content.decode()
+    Document.objects.filter(pk=document.pk).update(updated_at=timezone.now() - services.STALE_AFTER - datetime.timedelta(minutes=1))
+    assert "Retry" in client.get("/documents/").content.decode()
+    client.post(f"/documents/{document.pk}/retry/")
+    assert Document.objects.get(pk=document.pk).status == "uploaded"
