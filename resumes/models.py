@@ -1,7 +1,13 @@
 """Resumes and what is derived from them (profile, skills, entities, recommendations, feedback), and the
 reference data they are matched against (postings, occupations, skills, wages, salary reports)."""
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# Longer than the parsing task's hard time limit: a resume processing this long lost its worker.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class Resume(models.Model):
@@ -22,12 +28,18 @@ class Resume(models.Model):
     parse_result = models.JSONField(default=dict, blank=True, help_text="what parse_resume --json prints")
     created_at = models.DateTimeField(auto_now_add=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker took it to parse")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.filename} ({self.status})"
+
+    @property
+    def is_stale(self) -> bool:
+        """Processing for longer than a task may run: its worker died."""
+        return self.status == self.Status.PROCESSING and (self.claimed_at is None or self.claimed_at < timezone.now() - STALE_AFTER)
 
 
 class Profile(models.Model):

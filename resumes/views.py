@@ -29,7 +29,7 @@ def index(request):
 @candidate_only
 def detail(request, pk):
     resume = selectors.resume_get(user=request.user, pk=pk)
-    context = {"resume": resume, "polling": resume.status in (Resume.Status.UPLOADED, Resume.Status.PROCESSING)}
+    context = {"resume": resume, "polling": resume.status in (Resume.Status.UPLOADED, Resume.Status.PROCESSING) and not resume.is_stale}
     if resume.status == Resume.Status.DONE and hasattr(resume, "profile"):
         profile = resume.profile
         form = ProfileForm(request.POST or None, initial={

@@ -1,7 +1,12 @@
 """Uploaded documents and what the pipeline made of them."""
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+# Longer than the processing task's hard time limit: a document processing this long without progress lost its worker.
+STALE_AFTER = datetime.timedelta(minutes=20)
 
 
 class Document(models.Model):
@@ -58,8 +63,6 @@ class Document(models.Model):
     @property
     def is_stale(self) -> bool:
         """Processing with no sign of life for longer than a task may run: its worker died."""
-        from summarizer.services import STALE_AFTER
-
         return self.status == self.Status.PROCESSING and self.updated_at < timezone.now() - STALE_AFTER
 
 

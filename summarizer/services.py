@@ -1,7 +1,6 @@
 """Everything the summarizer writes: uploads, processing, retries, deletion, and people's corrections."""
 from __future__ import annotations
 
-import datetime
 import logging
 import time
 
@@ -20,15 +19,13 @@ from suite.ml import kinds as K
 from suite.ml import selectors as ml_selectors
 from suite.ml import services as ml_services
 from summarizer.ml import ABSTRACT, CLAUSES, DOCTYPE, SALIENCE
-from summarizer.models import Document, DocumentOutput
+from summarizer.models import STALE_AFTER, Document, DocumentOutput
 from summarizer.pipeline import analyse as A
 from summarizer.pipeline import clauses as C
 
 logger = logging.getLogger(__name__)
 Status = Document.Status
 MAX_SENTENCES = 30
-# Longer than the task's hard time limit: a document processing this long without progress lost its worker.
-STALE_AFTER = datetime.timedelta(minutes=20)
 SERVED_KINDS = (SALIENCE, CLAUSES, DOCTYPE)
 
 

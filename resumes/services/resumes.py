@@ -7,16 +7,23 @@ import time
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotation.models import AnnotationTask
 from annotation.services import items_import
 from resumes import selectors
 from resumes.ml import MATCH, NER
-from resumes.models import MatchFeedback, Profile, ProfileSkill, Resume, ResumeEntity
+from resumes.models import (
+    STALE_AFTER,
+    MatchFeedback,
+    Profile,
+    ProfileSkill,
+    Resume,
+    ResumeEntity,
+)
 from resumes.pipeline.entities import without_overlaps
 from resumes.pipeline.profile import build_profile, headline
-from resumes.pipeline.skills import normalize
 from resumes.pipeline.taxonomy import KIND_LABELS, KINDS
 from suite import documents
 from suite.ml import kinds as K
@@ -52,7 +59,7 @@ def _enqueue(resume: Resume) -> None:
 
 
 def resume_retry(*, resume: Resume) -> Resume:
-    if resume.status not in (Status.FAILED, Status.DONE):
+    if resume.status not in (Status.FAILED, Status.DONE) and not resume.is_stale:
         raise ValidationError({"resume": [f"The resume is {resume.status}; wait for it to finish."]})
     with transaction.atomic():
         Resume.objects.filter(pk=resume.pk).update(status=Status.UPLOADED, failure_code="", failure_reason="")
@@ -103,7 +110,12 @@ def parse_result(text: str, profile: dict, spans: list[list], version) -> dict:
 
 def resume_parse(*, resume_id: int) -> Resume:
     """Extract, tag, build the profile, then recommend; a file that cannot be read fails with its reason."""
-    claimed = Resume.objects.filter(pk=resume_id, status=Status.UPLOADED).update(status=Status.PROCESSING)
+    # A redelivered task (acks_late) takes over a resume whose worker died mid-way; a live one is left alone.
+    now = timezone.now()
+    claimed = Resume.objects.filter(
+        Q(status=Status.UPLOADED) | Q(status=Status.PROCESSING, claimed_at__isnull=True) | Q(status=Status.PROCESSING, claimed_at__lt=now - STALE_AFTER),
+        pk=resume_id,
+    ).update(status=Status.PROCESSING, claimed_at=now)
     resume = Resume.objects.get(pk=resume_id)
     if not claimed:
         return resume
@@ -114,9 +126,13 @@ def resume_parse(*, resume_id: int) -> Resume:
         return _fail(resume, exc.code, str(exc))
     except OSError as exc:
         return _fail(resume, "missing", f"The stored file cannot be read: {exc}.")
-    version = _ner_version()
-    profile, spans, ms = parse_text(extracted.text, version=version)
-    result = parse_result(extracted.text, profile, spans, version)
+    try:
+        version = _ner_version()
+        profile, spans, ms = parse_text(extracted.text, version=version)
+        result = parse_result(extracted.text, profile, spans, version)
+    except Exception as exc:  # recorded on the row so the owner sees it and can retry; the log has the trace
+        logger.exception("resume %s failed", resume_id)
+        return _fail(resume, "error", f"Parsing failed unexpectedly ({type(exc).__name__}). Try again, or delete the resume.")
     with transaction.atomic():
         resume.text, resume.parse_result = extracted.text, result
         resume.status, resume.parsed_at, resume.failure_code, resume.failure_reason = Status.DONE, timezone.now(), "", ""

@@ -90,3 +90,45 @@ def test_esco_labels_are_cut_from_the_merged_text():
 
     assert esco_label("manage musical staff manage staff of music coordinate duties Assign and manage staff.") == "manage musical staff"
     assert esco_label("supervise correctional procedures oversee prison procedures Supervise the operations.") == "supervise correctional procedures"
+
+
+@pytest.mark.django_db
+def test_a_resume_whose_worker_died_is_taken_over_or_retried_and_a_live_one_is_left_alone():
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from resumes.models import STALE_AFTER, Resume
+    from resumes.services import resume_retry
+
+    resume = resume_upload(user=UserFactory(role="candidate"), file=uploaded("cv.txt", RESUME.encode()), enqueue=False)
+    Resume.objects.filter(pk=resume.pk).update(status="processing", claimed_at=timezone.now())
+    assert resume_parse(resume_id=resume.pk).status == "processing"  # a live worker has it
+    with pytest.raises(ValidationError):
+        resume_retry(resume=Resume.objects.get(pk=resume.pk))
+
+    Resume.objects.filter(pk=resume.pk).update(claimed_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1))
+    assert Resume.objects.get(pk=resume.pk).is_stale
+    taken_over = resume_parse(resume_id=resume.pk)  # what the redelivered task does
+    assert taken_over.status == "done" and taken_over.parse_result["name"] == "Jane Doe"
+
+
+@pytest.mark.django_db
+def test_a_resume_that_cannot_be_parsed_for_an_unexpected_reason_fails_with_it_recorded():
+    from resumes.ml import NER
+    from suite.ml import engine
+    from suite.ml import services as ml_services
+    from suite.ml.models import ModelVersion
+
+    # The model in service has lost its files (a wiped volume): loading it fails inside parsing.
+    names = ["Jane Doe", "John Roe", "Ann Poe"]
+    snapshot = ml_services.snapshot_create(kind=NER, origin="test", examples=[
+        {"id": str(i), "group": str(i), "input": name, "target": [[0, len(name), "Name"]]} for i, name in enumerate(names)
+    ])
+    version = ModelVersion.objects.create(kind=NER, number=1, artifact_dir="resumes.ner/gone", strategy="full", snapshot=snapshot)
+    ml_services.alias_move(kind=NER, alias="production", version=version, reason="gate")
+    engine.forget()
+    resume = resume_upload(user=UserFactory(role="candidate"), file=uploaded("cv.txt", RESUME.encode()), enqueue=False)
+    resume = resume_parse(resume_id=resume.pk)
+    assert resume.status == "failed" and resume.failure_code == "error" and "unexpectedly" in resume.failure_reason
