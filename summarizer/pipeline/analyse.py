@@ -6,12 +6,14 @@ the services store it and record what people see.
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summarizer.pipeline import clauses as C
 from summarizer.pipeline import normalisers, risks, sentences, structure, summary
+from summarizer.pipeline.answers import lawyer_answers
 
 PASSAGE_BATCH = 256
 CLAUSE_THRESHOLD = 0.5
@@ -43,7 +45,9 @@ def fused_clauses(predict):
         for text, prediction in zip(texts, predict(texts)):
             rules = rule_scores(text)
             scores = prediction.get("scores", {})
-            out.append({"scores": {label: CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0)) + (1 - CLAUSE_MODEL_WEIGHT) * rules.get(label, 0.0)
+            # A passage that denies a category never yields it, however sure the model is.
+            out.append({"scores": {label: 0.0 if C.denies(label, text) else
+                                   CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0)) + (1 - CLAUSE_MODEL_WEIGHT) * rules.get(label, 0.0)
                                    for label in C.LABELS}})
         return out
 
@@ -63,21 +67,42 @@ def _progress_noop(stage: str, fraction: float) -> None:
     pass
 
 
+# Bands: at or above the sure threshold a category is "yes"; within POSSIBLE_MARGIN below it, only "possible".
+POSSIBLE_MARGIN = 0.15
+# Categories whose answer is a value: a passage whose value cannot be read is a weaker candidate than one whose can.
+VALUE_SHAPES = {"date", "duration", "notice", "parties", "jurisdiction"}
+
+
+def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bool) -> bool:
+    """Whether this passage may be shown for `label`: titles from headings, everything else from clauses that bind."""
+    if label == "Document Name":
+        return passage.start <= C.OPENING_CHARS and kind is None
+    if label in C.OPENING_ONLY:
+        return passage.start <= C.OPENING_CHARS and kind in (None, "definition") and not heading
+    if label == "Post-Termination Services" and kind == "survival":
+        return True
+    if kind == "definition" and C.CATEGORIES[label][0] == "date" and normalisers.iso_date(passage.text):
+        return True  # '"Effective Date" means March 1, 2021' answers the question
+    return kind is None and not heading
+
+
 def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: float | None = None) -> list[dict]:
-    """The best passage per category, when its confidence reaches the threshold."""
+    """The best operative passage per category: "yes" at the threshold, "possible" just under it; denials never count."""
     threshold = CLAUSE_THRESHOLD if threshold is None else threshold
+    floor = threshold - POSSIBLE_MARGIN
     passages = C.passages(sents)
     best: dict[str, tuple[float, C.Passage]] = {}
     for start in range(0, len(passages), PASSAGE_BATCH):
         batch = passages[start : start + PASSAGE_BATCH]
         for passage, prediction in zip(batch, predict([p.text for p in batch])):
-            short = len(passage.text.split()) < 6
+            kind, heading = C.boilerplate(passage.text), C.heading_like(passage.text)
             for label, score in prediction.get("scores", {}).items():
-                if short and label != "Document Name":
-                    score *= 0.9  # a heading names a clause; the sentence after it says what it is
-                if score < threshold or (label in C.OPENING_ONLY and passage.start > C.OPENING_CHARS):
+                if score < floor or not _operative_for(label, passage, kind, heading) or C.denies(label, passage.text):
                     continue
-                if label not in best or score > best[label][0]:
+                shape = C.CATEGORIES[label][0]
+                if shape in VALUE_SHAPES:  # the operative clause states the value; a passage that only names the topic does not
+                    score += 0.05 if normalisers.answer_for(shape, passage.text) else -0.1
+                if score >= floor and (label not in best or score > best[label][0]):
                     best[label] = (float(score), passage)
     terms = []
     for label in C.LABELS:  # CUAD's order: parties and dates first, as a lawyer reads them
@@ -85,11 +110,46 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
             continue
         score, passage = best[label]
         shape = C.CATEGORIES[label][0]
+        answer = normalisers.answer_for(shape, passage.text)
+        if label == "Document Name":
+            answer = normalisers.title(passage.text)
+            if not answer:
+                continue
         terms.append({
-            "category": label, "text": passage.text, "answer": normalisers.answer_for(shape, passage.text),
-            "page": page_at(passage.start), "start": passage.start, "end": passage.end, "confidence": round(score, 4),
+            "category": label, "text": passage.text, "answer": answer, "status": "yes" if score >= threshold else "possible",
+            "page": page_at(passage.start), "start": passage.start, "end": passage.end, "confidence": round(min(score, 1.0), 4),
         })
     return terms
+
+
+_ABSTRACT_LABEL = re.compile(r"^\s*abstract\b[\s.:\u2014-]*$|^\s*abstract\s*[.:\u2014-]", re.IGNORECASE)
+_WORDLIKE = re.compile(r"^[A-Za-z][a-z]+(?:[-'][a-z]+)*[.,;:]?$|^[A-Z]{2,}[.,;:]?$|^\d+(?:[.,]\d+)*[.,;:%)]?$")
+UNREADABLE_BELOW = 0.45  # share of word-like tokens under which a page is noise (a scan's OCR garbage, a broken font)
+
+
+def unreadable_pages(text: str, pages: list[dict]) -> set[int]:
+    """Pages whose text is mostly not words: named to the reader, never summarised."""
+    out = set()
+    for p in pages:
+        tokens = text[p["start"] : p["end"]].split()
+        if len(tokens) >= 20 and sum(1 for t in tokens if _WORDLIKE.match(t)) / len(tokens) < UNREADABLE_BELOW:
+            out.add(p["number"])
+    return out
+
+
+def _title_line(sents, title: str) -> int | None:
+    """The sentence that is the document's title (a first line without a full stop), so a summary never repeats it."""
+    for i, s in enumerate(sents[:3]):
+        words = s.text.split()
+        if (title and " ".join(words).lower() == " ".join(title.split()).lower()) or (words and len(words) <= 25 and not s.text.rstrip().endswith((".", "!", "?"))):
+            return i
+    return None
+
+
+def _opening_end(sents, terms) -> int:
+    """Where a contract's cover matter (title, letterhead) ends: at its preamble when one was found."""
+    parties = next((t for t in terms if t["category"] == "Parties"), None)
+    return parties["start"] if parties is not None else 0
 
 
 def salience_scores(texts: list[str], predict) -> list[float]:
@@ -123,27 +183,52 @@ def analyse(text: str, pages: list[dict], models: Models, *, doc_type: str = "au
     flags = risks.risk_flags(terms, sents) if doc_type == structure.CONTRACT else []
     for flag in flags:
         flag["page"] = page_at(flag["start"])
+    answers = lawyer_answers(terms, sents, page_at) if doc_type == structure.CONTRACT else []
     progress("summarising", 0.65)
+    unreadable = unreadable_pages(text, pages)
     k = max(1, int(n_sentences or DEFAULT_SENTENCES.get(doc_type, 5)))
     head_starts = {h.start for h in heads}
-    usable = [i for i, s in enumerate(sents) if len(s.text.split()) >= 3 and s.start not in head_starts]
+    title_line = _title_line(sents, title)
+    usable = [i for i, s in enumerate(sents) if len(s.text.split()) >= 3 and s.start not in head_starts
+              and page_at(s.start) not in unreadable and i != title_line and not _ABSTRACT_LABEL.match(s.text)]
     texts = [sents[i].text for i in usable]
     scores = salience_scores(texts, models.salience)
     if models.salience_trained:
         scores = summary.fuse_trained(scores)
     candidates = sorted(range(len(texts)), key=lambda i: -scores[i])[: max(60, 6 * k)]
-    candidates.sort()
+    topics: dict[int, str] = {}
+    if doc_type == structure.CONTRACT:
+        # What binds, topic by topic; letterhead, recitals, definitions, signatures and contents are never chosen.
+        excluded = {i for i, t in enumerate(texts) if C.boilerplate(t) is not None or sents[usable[i]].start < _opening_end(sents, terms)}
+        shown_at: dict[int, set[str]] = {}
+        index_of = {sents[u].start: i for i, u in enumerate(usable)}
+        for t in terms:
+            if t["start"] in index_of:
+                shown_at.setdefault(index_of[t["start"]], set()).add(t["category"])
+        picks = summary.contract_topics(texts, scores, excluded=excluded - set(index_of.get(t["start"], -1) for t in terms if t["category"] == "Parties"),
+                                        key_term_at=shown_at, k=n_sentences)
+        topics = {i: topic for topic, i in picks}
+        chosen = [i for _, i in picks]
+        candidates = sorted(set(candidates) | set(chosen))
+    else:
+        candidates.sort()
+        cand_texts = [texts[i] for i in candidates]
+        chosen = [candidates[i] for i in summary.mmr_select(cand_texts, [scores[i] for i in candidates], k=k)]
     cand_texts = [texts[i] for i in candidates]
-    chosen = [candidates[i] for i in summary.mmr_select(cand_texts, [scores[i] for i in candidates], k=k)]
 
     def cite(i: int) -> dict:
         s = sents[usable[i]]
-        return {"text": s.text, "page": page_at(s.start), "start": s.start, "end": s.end, "score": round(scores[i], 4)}
+        out = {"text": s.text, "page": page_at(s.start), "start": s.start, "end": s.end, "score": round(scores[i], 4)}
+        if i in topics:
+            out["topic"] = topics[i]
+        return out
 
+    doc_title = next((a["answer"] for a in answers if a["key"] == "title"), None)
     result = {
-        "doc_type": doc_type, "doctype_score": doctype_score, "title": title or (sents[0].text[:120] if sents else ""),
+        "doc_type": doc_type, "doctype_score": doctype_score,
+        "title": doc_title or title or (sents[title_line].text[:120] if title_line is not None else (sents[0].text[:120] if sents else "")),
         "pages": len(pages), "summary": [cite(i) for i in chosen], "tldr": None, "structured": {},
-        "key_terms": terms, "risks": flags,
+        "key_terms": terms, "risks": flags, "answers": answers, "unreadable_pages": sorted(unreadable),
         "headings": [{"number": h.number, "title": h.title, "start": h.start, "end": h.end, "page": page_at(h.start)} for h in heads[:200]],
         "model_versions": dict(models.versions),
     }

@@ -11,17 +11,17 @@ from summarizer.pipeline.sentences import Sentence
 
 # name: (answer shape, short description in our words, patterns that suggest the category)
 CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "Document Name": ("text", "the title of the agreement", (r"^\s*[A-Z][A-Z \-&,]{6,}AGREEMENT\b", r"^\s*[A-Z][A-Z \-&,]{4,}(?:CONTRACT|LICENSE|LEASE)\b")),
+    "Document Name": ("text", "the title of the agreement", (r"^(?:.{0,300}?\s)?[A-Z][A-Z \-&,]{4,}\b(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)\b", r"^\s*(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\s*$")),
     "Parties": ("parties", "who enters into the agreement", (r"\bby and between\b", r"\bentered into\b.{0,200}\bbetween\b", r"\bbetween\b.{0,120}\band\b.{0,120}\((?:the )?[\"\u201c]")),
     "Agreement Date": ("date", "the date the agreement is made", (r"\b(?:dated|made|entered into)\b.{0,60}\b(?:as of|on|this)\b", r"\bdated as of\b")),
-    "Effective Date": ("date", "when the agreement takes effect", (r"\beffective date\b", r"\beffective as of\b", r"\bshall become effective\b", r"\b(?:entered into|made)\b.{0,40}\bas of\b")),
+    "Effective Date": ("date", "when the agreement takes effect", (r"\b(?:agreement|contract|amendment)\b.{0,40}\b(?:shall be|is|becomes?|will be|shall become) effective\b", r"\beffective (?:as of|on)\b", r"\b(?:the|this) effective date\b.{0,40}\b(?:is|shall be|means|will be)\b", r"\b(?:entered into|made)\b.{0,40}\bas of\b")),
     "Expiration Date": ("date", "when the initial term ends", (r"\binitial term\b", r"\bterm of this agreement\b.{0,120}\b(?:shall|will)\b", r"\bshall (?:expire|terminate) on\b", r"\bcontinue (?:in (?:full )?force|in effect)\b.{0,80}\buntil\b")),
     "Renewal Term": ("duration", "how the term renews after it ends", (r"\b(?:automatically|shall) (?:be )?renew", r"\brenewal term\b", r"\bsuccessive\b.{0,40}\b(?:year|month|period|term)s?\b")),
-    "Notice Period to Terminate Renewal": ("notice", "notice needed to stop a renewal", (r"\bnotice of (?:its )?(?:intent(?:ion)? )?(?:not to renew|non-?renewal)\b", r"\b(?:at least|no less than|not less than)\b.{0,40}\bdays?\b.{0,80}\b(?:prior to|before)\b.{0,60}\b(?:expiration|end of the|renewal)\b")),
+    "Notice Period to Terminate Renewal": ("notice", "notice needed to stop a renewal", (r"\bnotice of (?:its )?(?:intent(?:ion)? )?(?:not to renew|non-?renewal)\b", r"\b(?:at least|no less than|not less than|no later than)\b.{0,40}\b(?:days?|weeks?|months?)\b.{0,80}\b(?:prior to|before)\b.{0,60}\b(?:expiration|expiry|end of|renewal|anniversary)\b", r"\bunless\b.{0,80}\bnotice\b.{0,120}\b(?:days?|weeks?|months?)\b.{0,40}\b(?:prior to|before)\b")),
     "Governing Law": ("jurisdiction", "which law governs the agreement", (r"\bgoverned by\b.{0,80}\blaws?\b", r"\bgoverning law\b", r"\bconstrued in accordance with\b.{0,60}\blaws?\b")),
     "Most Favored Nation": ("yes_no", "a promise of terms no worse than any other customer gets", (r"\bmost favou?red\b", r"\bno less favou?rable\b", r"\bmore favou?rable (?:terms|prices?|pricing)\b")),
     "Non-Compete": ("yes_no", "a party may not compete or work with competitors", (r"\bnot (?:to )?(?:directly or indirectly )?compete\b", r"\bnon-?compet", r"\bshall not\b.{0,80}\b(?:engage in|carry on)\b.{0,60}\bbusiness\b.{0,60}\bcompet")),
-    "Exclusivity": ("yes_no", "exclusive dealing or exclusive rights", (r"\bexclusive (?:right|distributor|supplier|provider|basis|license|licensee|agent)\b", r"\bexclusively\b", r"\bsole and exclusive\b")),
+    "Exclusivity": ("yes_no", "exclusive dealing or exclusive rights", (r"\bexclusive\b(?:,? [\w-]+){0,4},? (?:rights?|distributor|distributorship|supplier|provider|basis|licen[cs]e|licensee|agent|reseller|territory)\b", r"\bexclusively\b", r"\bsole and exclusive (?:right|distributor|supplier|provider|licen)")),
     "No-Solicit of Customers": ("yes_no", "a party may not solicit the other's customers", (r"\bsolicit\b.{0,80}\bcustomers?\b", r"\bcustomers?\b.{0,80}\bsolicit")),
     "Competitive Restriction Exception": ("yes_no", "carve-outs from the competition limits", (r"\bnotwithstanding\b.{0,120}\b(?:compet|exclusiv)", r"\bshall not (?:prevent|restrict|prohibit)\b.{0,120}\b(?:compet|develop|market)")),
     "No-Solicit of Employees": ("yes_no", "a party may not hire or solicit the other's staff", (r"\b(?:solicit|hire|employ)\b.{0,80}\b(?:employees?|personnel|staff)\b",)),
@@ -55,7 +55,64 @@ CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 LABELS = tuple(CATEGORIES)
 _COMPILED = {name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) if not p.startswith("^") else re.compile(p, re.DOTALL) for p in pats) for name, (_, _, pats) in CATEGORIES.items()}
-# Categories that read the document's opening, where titles, parties and dates live.
+
+# Qualifiers that name a category only to deny it: removed before the patterns read a passage, so
+# "non-exclusive" never reads as exclusive and "royalty-free" never as revenue sharing.
+QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "Exclusivity": (r"\bnon[- ]?exclusive(?:ly)?\b", r"\bnot (?:be )?(?:an? )?exclusive(?:ly)?\b", r"\bno exclusiv\w*"),
+    "Revenue/Profit Sharing": (r"\broyalty[- ]free\b", r"\bfree of (?:any )?royalt\w*", r"\bwithout (?:any |the payment of )?(?:royalt\w*|fees?)\b", r"\bno royalt\w*"),
+    "Minimum Commitment": (r"\bno minimum\b[\w -]*", r"\bwithout (?:any )?minimum\b[\w -]*"),
+    "Irrevocable or Perpetual License": (r"\bnon-?perpetual\b", r"\bnot (?:be )?(?:perpetual|irrevocable)\b"),
+}
+# Statements that deny a category outright: the passage never yields it, whatever else matches.
+DENIALS: dict[str, tuple[str, ...]] = {
+    "Exclusivity": (r"\bnothing\b.{0,120}\b(?:exclusive|exclusivity)\b", r"\bfree to (?:appoint|sell|purchase|engage|deal)\b"),
+    "Termination for Convenience": (
+        r"\b(?:neither party|no party|(?:\w+ )?(?:shall|may) not|cannot|has no right to|have no right to)\b.{0,60}\bterminat\w*\b.{0,80}\b(?:for convenience|without cause|for any reason|at any time)\b",
+        r"\bno (?:right|option) to terminate\b.{0,60}\b(?:for convenience|without cause)\b",
+        r"\bterminat\w*\b.{0,40}\bonly (?:for|upon|in the event of) (?:cause|a (?:material )?breach)\b"),
+    "Anti-Assignment": (r"\bmay (?:freely )?assign\b.{0,160}\bwithout (?:the )?(?:need for |obtaining |requiring )?(?:any |the )?(?:other party'?s? |prior |written )*(?:consent|approval)\b",
+                        r"\bfreely assignable\b", r"\bno consent\b.{0,60}\b(?:required|needed|necessary)\b.{0,60}\bassign"),
+    "Insurance": (r"\b(?:shall|will) not be (?:required|obligated) to (?:obtain|maintain|carry|procure|purchase)\b.{0,40}\binsurance\b",
+                  r"\bno (?:obligation|requirement) to (?:obtain|maintain|carry)\b.{0,40}\binsurance\b", r"\bnot (?:be )?insured\b"),
+    "Non-Compete": (r"\bnothing\b.{0,160}\b(?:prevent|restrict|prohibit|limit|preclude)\w*\b.{0,120}\bcompet", r"\bfree to compete\b",
+                    r"\b(?:shall|will) not be (?:restricted|prohibited|prevented) from\b.{0,80}\bcompet"),
+    "No-Solicit of Customers": (r"\bnothing\b.{0,160}\b(?:prevent|restrict|prohibit)\w*\b.{0,120}\bsolicit", r"\bfree to solicit\b"),
+    "No-Solicit of Employees": (r"\bnothing\b.{0,160}\b(?:prevent|restrict|prohibit)\w*\b.{0,120}\b(?:solicit|hir)", r"\bgeneral solicitation\b.{0,80}\bnot\b.{0,30}\b(?:breach|violat)"),
+    "Minimum Commitment": (r"\b(?:shall|will) not be (?:required|obligated) to (?:pay|purchase|order|buy|sell)\b.{0,40}\bminimum\b",
+                           r"\bno (?:obligation|requirement) to (?:pay|purchase|order|buy)\b.{0,40}\bminimum\b"),
+    "Most Favored Nation": (r"\b(?:shall|will) not be (?:required|obligated)\b.{0,80}\bmost favou?red\b", r"\bno most favou?red\b"),
+    "Cap on Liability": (r"\b(?:liability|liable)\b.{0,60}\b(?:shall|will) not be (?:limited|capped)\b", r"\bno (?:limit|limitation|cap) (?:on|of) (?:its |the )?liability\b", r"\bunlimited liability\b"),
+    "License Grant": (r"\b(?:no|nothing\b.{0,80}\b(?:grants?|construed as granting|confers?)\b.{0,40}\b(?:any )?)(?:right or )?licen[cs]e\b.{0,60}\b(?:is|are|shall be)?\s*(?:granted|implied)?",
+                      r"\bno licen[cs]es?\b.{0,40}\b(?:granted|implied)\b"),
+    "Renewal Term": (r"\b(?:shall|will) not (?:automatically )?(?:be )?renew", r"\bno (?:automatic )?renewal\b", r"\bnot (?:be )?(?:automatically )?renewed\b"),
+    "Third Party Beneficiary": (r"\bno (?:third|other)[- ](?:party|person)\b", r"\bnot\b.{0,60}\b(?:third[- ]party beneficiar|confer\w*\b.{0,60}\b(?:third|other) (?:part|person))",
+                                r"\bnothing\b.{0,160}\b(?:third[- ]party|other than the parties|any person other)"),
+    "Liquidated Damages": (r"\bwithout (?:any )?(?:penalty|termination fee|liability)\b", r"\bno (?:termination fee|early termination (?:fee|charge)|liquidated damages|penalty)\b"),
+    "Source Code Escrow": (r"\b(?:no obligation|not be (?:required|obligated)) to\b.{0,60}\bescrow\b",),
+    "Audit Rights": (r"\bno (?:right to )?audit\b", r"\b(?:shall|will) not (?:have the right to )?audit\b"),
+    "IP Ownership Assignment": (r"\bnothing\b.{0,120}\b(?:assign|transfer)\w*\b.{0,80}\b(?:ownership|title|rights?)\b", r"\b(?:does|shall) not (?:assign|transfer)\b.{0,60}\b(?:ownership|title|intellectual property)\b"),
+    "Joint IP Ownership": (r"\bnot (?:be )?jointly owned\b", r"\bno joint ownership\b"),
+    "Non-Disparagement": (r"\bnothing\b.{0,120}\b(?:prevent|restrict|prohibit)\w*\b.{0,80}\b(?:truthful|statement)",),
+    "Covenant Not to Sue": (r"\bnothing\b.{0,120}\b(?:prevent|restrict|prohibit|waive)\w*\b.{0,80}\b(?:challeng|contest|su(?:e|ing))",),
+    "Price Restrictions": (r"\bmay (?:change|increase|adjust) (?:its |the )?prices?\b.{0,40}\b(?:at any time|in its (?:sole )?discretion)",),
+}
+# A denial that does not hold when the passage also restricts: "neither party may assign ..., except that either may assign
+# to an affiliate without consent" still needs consent.
+DENIAL_UNLESS = {"Anti-Assignment": r"\b(?:not|no|neither|nor)\b.{0,60}\bassign"}
+_DENIAL_UNLESS = {name: re.compile(p, re.IGNORECASE | re.DOTALL) for name, p in DENIAL_UNLESS.items()}
+_QUALIFIERS = {name: tuple(re.compile(p, re.IGNORECASE) for p in pats) for name, pats in QUALIFIERS.items()}
+_DENIALS = {name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in pats) for name, pats in DENIALS.items()}
+
+# Passages that never carry an operative term: they name a topic without binding anyone.
+_DEFINITION = re.compile(r"^\s*(?:\(?[0-9a-z]{1,4}[.)]\s*)*(?:[0-9.]+\s+)?[\"\u201c][^\"\u201d]{1,80}[\"\u201d]\s*(?:,|\s)\s*(?:shall\s+)?(?:means?|has the meaning|shall have the meaning|have the meaning|refers? to|is defined)", re.IGNORECASE)
+_RECITAL = re.compile(r"^\s*(?:WHEREAS|RECITALS?\b|NOW,? THEREFORE|W I T N E S S E T H|WITNESSETH|BACKGROUND\b)", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^\s*(?:IN WITNESS WHEREOF|By:|Name:|Title:|Date:|Signature|Its:|/s/)", re.IGNORECASE)
+_TOC = re.compile(r"\.{5,}|(?:\b(?:ARTICLE|SECTION)\s+[0-9IVX]+\b.{0,80}){3,}", re.DOTALL)
+_SURVIVAL = re.compile(r"\bsurviv\w*\b", re.IGNORECASE)
+_LETTERHEAD = re.compile(r"\b(?:tel(?:ephone)?|fax|phone|e-?mail|www\.|https?://|suite \d+|p\.?o\.? box|exhibit\s+\d+(?:\.\d+)?|confidential treatment|\[\*+\])", re.IGNORECASE)
+_OPERATIVE = re.compile(r"\b(?:shall|will|may|must|agrees?|hereby|grants?|warrants?|is entitled|are entitled|covenants?)\b", re.IGNORECASE)
+# Categories read from the opening (title, parties, dates): they come from the preamble, never from a definition.
 OPENING_ONLY = {"Document Name", "Parties", "Agreement Date"}
 OPENING_CHARS = 3000
 PASSAGE_MAX_CHARS = 600
@@ -86,15 +143,63 @@ def passages(sentences: list[Sentence]) -> list[Passage]:
     return out
 
 
+def without_qualifiers(label: str, text: str) -> str:
+    """The passage with the qualifiers that deny `label` blanked out ("non-exclusive" -> "")."""
+    for pattern in _QUALIFIERS.get(label, ()):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def denies(label: str, text: str) -> bool:
+    """True when the passage names the category only to deny or qualify it away: it must never yield it."""
+    if any(p.search(text) for p in _DENIALS.get(label, ())):
+        return not (label in _DENIAL_UNLESS and _DENIAL_UNLESS[label].search(text))
+    if label in _QUALIFIERS and any(p.search(text) for p in _QUALIFIERS[label]):
+        return not any(p.search(without_qualifiers(label, text)) for p in _COMPILED[label])
+    return False
+
+
+def boilerplate(text: str) -> str | None:
+    """What kind of non-operative passage this is (definition, recital, signature, contents, letterhead), or None."""
+    if _DEFINITION.search(text):
+        return "definition"
+    if _RECITAL.search(text):
+        return "recital"
+    if _SIGNATURE.search(text):
+        return "signature"
+    if _TOC.search(text):
+        return "contents"
+    if _LETTERHEAD.search(text) and not _OPERATIVE.search(text):
+        return "letterhead"
+    if _SURVIVAL.search(text):
+        return "survival"  # lists clauses that outlive the agreement; it is not any of them
+    return None
+
+
+def heading_like(text: str) -> bool:
+    """A heading or a title line: short, and no verb that binds anyone."""
+    return len(text.split()) < 8 and not _OPERATIVE.search(text)
+
+
+# Categories whose patterns alone were right on fewer than 4 in 5 training contracts: before a trained model
+# confirms them they are shown as "possible" (bench/summarizer.py measures this on CUAD's training contracts).
+UNSURE_RULES = frozenset()
+RULE_SURE, RULE_POSSIBLE = 0.7, 0.45
+
+
 def rule_scores(text: str, *, at: int | None = None) -> dict[str, float]:
-    """Pattern confidence per category for one passage; `at` is its offset, to keep opening-only categories early."""
+    """Pattern confidence per category for one passage; `at` is its offset, to keep opening-only categories early.
+
+    A category the passage denies ("non-exclusive", "neither party may terminate for convenience") scores nothing.
+    """
     scores = {}
     for name, patterns in _COMPILED.items():
         if at is not None and name in OPENING_ONLY and at > OPENING_CHARS:
             continue
-        hits = sum(1 for p in patterns if p.search(text))
-        if hits:
-            scores[name] = min(0.55 + 0.15 * hits, 0.9)
+        read = without_qualifiers(name, text)
+        hits = sum(1 for p in patterns if p.search(read))
+        if hits and not denies(name, text):
+            scores[name] = RULE_POSSIBLE if name in UNSURE_RULES else min(RULE_SURE + 0.1 * (hits - 1), 0.9)
     return scores
 
 

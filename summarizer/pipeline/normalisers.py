@@ -72,13 +72,28 @@ def parties(text: str) -> list[str]:
     names = []
     for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;)\s*", body):
         piece = re.sub(r"\([^)]*\)", "", piece)  # drop ("Acme") nicknames and addresses in brackets
-        piece = re.split(r",\s*(?:a|an)\s|\s(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership)|,", piece)[0]
+        piece = re.split(r",\s*(?:a|an)\s|\s(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership)"
+                         r"|,(?!\s*(?:Inc|LLC|L\.L\.C|Ltd|L\.?P|LLP|Corp|Co|N\.A|S\.A|GmbH|PLC|plc|Limited)\b)", piece)[0]
         piece = piece.strip(" ,:;\"'\u201c\u201d")
         if piece.endswith(".") and not piece.endswith(("Inc.", "Corp.", "Ltd.", "Co.", "L.P.", "N.A.", "S.A.")):
             piece = piece[:-1]
         if piece and piece[0].isupper() and len(piece) < 120 and not piece.lower().startswith(("the parties", "each", "this")):
             names.append(" ".join(piece.split()))
     return list(dict.fromkeys(names))[:6]
+
+
+_TITLE = re.compile(r"(?:[A-Z][A-Z0-9'&\-]*,?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
+_TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
+_NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
+
+
+def title(text: str) -> str | None:
+    """The agreement's own heading in a passage ("DISTRIBUTOR AGREEMENT"), never an exhibit number or a letterhead run."""
+    for m in list(_TITLE.finditer(text)) or list(_TITLE_CASE.finditer(text)):
+        name = _NOT_TITLE_WORDS.sub("", " ".join(m.group(0).split())).strip(" ,")
+        if len(name.split()) >= 2 and len(name) <= 120:
+            return name
+    return None
 
 
 def jurisdiction(text: str) -> str | None:

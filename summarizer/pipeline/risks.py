@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer.pipeline.clauses import boilerplate
 from summarizer.pipeline.sentences import Sentence
 
 # flag: (what it means to a reader, key-term categories that raise it, extra text condition or None)
@@ -31,11 +32,17 @@ def risk_flags(key_terms: list[dict], sentences: list[Sentence]) -> list[dict]:
     by_category = {t["category"]: t for t in key_terms}
     out = []
     for flag, (why, categories, condition) in RISKS.items():
-        source = next((by_category[c] for c in categories if c in by_category), None)
+        # Only what the contract says for certain raises a flag; a "possible" term is shown, never flagged.
+        source = next((by_category[c] for c in categories if c in by_category and by_category[c].get("status", "yes") == "yes"), None)
         if condition == "short_notice":
             if source is None:
                 continue
             notice = by_category.get("Notice Period to Terminate Renewal")
+            if notice is None or not notice.get("answer"):  # the renewal clause itself often says it: "at least one month prior"
+                from summarizer.pipeline.answers import renewal_notice
+
+                found = renewal_notice(source["text"])
+                notice = {"answer": found} if found else notice
             days = _notice_days(notice.get("answer")) if notice else None
             auto = re.search(r"\bautomatic|\bshall (?:be )?renew|\bunless\b", source["text"], re.IGNORECASE)
             if not auto or (days is not None and days > SHORT_NOTICE_DAYS):
@@ -43,7 +50,7 @@ def risk_flags(key_terms: list[dict], sentences: list[Sentence]) -> list[dict]:
             why = f"{why} Notice: {notice['answer']}." if notice and notice.get("answer") else why + " No notice period was found."
         elif condition:
             pattern = re.compile(condition, re.IGNORECASE | re.DOTALL)
-            hit = next((s for s in sentences if pattern.search(s.text)), None)
+            hit = next((s for s in sentences if pattern.search(s.text) and boilerplate(s.text) is None), None)
             if hit is None:
                 continue
             source = {"text": hit.text, "start": hit.start, "end": hit.end}

@@ -143,3 +143,45 @@ def structured_parts(texts: list[str], scores: list[float], sections: list[str])
         if best is not None:
             used.add(best)
     return out
+
+
+# --- contracts: a summary of what binds ------------------------------------------------------------
+
+# topic: (what a sentence about it says, the key-term categories whose passage answers it)
+CONTRACT_TOPICS = {
+    "Parties and purpose": (r"\bby and between\b|\bentered into\b.{0,200}\bbetween\b|\bhereby (?:appoints|engages|retains)\b|\bagrees? to (?:supply|provide|sell|purchase|distribute|manufacture|develop|license|perform|render)\b",
+                            ("Parties",)),
+    "Term and renewal": (r"\binitial term\b|\bterm of this agreement\b|\bshall (?:commence|continue in (?:full )?(?:force|effect))\b|\b(?:automatically )?renew", ("Expiration Date", "Renewal Term")),
+    "Payment": (r"^(?!.*\b(?:liab|liable|indemn|damages)).*(?:\b(?:shall|will|agrees? to) pay\b|\bpayable\b|\binvoices?\b|\bfees?\b|\broyalt(?:y|ies)\b|\bpurchase price\b|\bcompensation\b)", ("Revenue/Profit Sharing", "Minimum Commitment")),
+    "Termination": (r"\bterminat\w*\b", ("Termination for Convenience",)),
+    "Liability and indemnity": (r"\bindemnif\w*|\bhold harmless\b|\bliabilit(?:y|ies)\b|\bliable\b", ("Cap on Liability", "Uncapped Liability")),
+    "Intellectual property": (r"\bintellectual property\b|\bpatents?\b|\btrademarks?\b|\bcopyrights?\b|\blicen[cs]e\b", ("License Grant", "IP Ownership Assignment")),
+    "Confidentiality": (r"\bconfidential", ()),
+    "Governing law": (r"\bgoverned by\b.{0,80}\blaws?\b|\bconstrued in accordance with\b.{0,60}\blaws?\b", ("Governing Law",)),
+}
+_BINDS = re.compile(r"\b(?:shall|will|may|must|agrees?|hereby|is entitled|are entitled|is made|entered into)\b", re.IGNORECASE)
+
+
+def contract_topics(texts: list[str], scores: list[float], *, excluded: set[int], key_term_at: dict[int, set[str]], k: int | None = None) -> list[tuple[str, int]]:
+    """One operative sentence per topic a contract covers, `(topic, index)` in the topics' order.
+
+    `excluded` are boilerplate sentences (letterhead, recitals, definitions, signatures, contents); `key_term_at`
+    maps a sentence index to the categories shown from it, so a topic prefers the passage its key term cites.
+    """
+    chosen: list[tuple[str, int]] = []
+    used: set[int] = set()
+    for topic, (pattern, categories) in CONTRACT_TOPICS.items():
+        regex = re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        best, best_value = None, -np.inf
+        for i, text in enumerate(texts):
+            if i in used or i in excluded or len(text.split()) < 8 or not _BINDS.search(text) or not regex.search(text):
+                continue
+            value = float(scores[i]) + (1.0 if key_term_at.get(i, set()) & set(categories) else 0.0)
+            if value > best_value:
+                best, best_value = i, value
+        if best is not None:
+            chosen.append((topic, best))
+            used.add(best)
+        if k is not None and len(chosen) >= k:
+            break
+    return chosen

@@ -115,7 +115,8 @@ def test_a_trained_clause_model_verifies_and_extends_the_patterns():
     terms = {t["category"]: t for t in A.analyse(CONTRACT, [{"number": 1, "start": 0, "end": len(CONTRACT)}], models)["key_terms"]}
     assert "Insurance" in terms and terms["Insurance"]["text"].startswith("Beta shall indemnify")  # the model adds what patterns miss
     assert "Parties" in terms  # strong pattern evidence stands on its own
-    assert "Termination for Convenience" not in terms  # one weak pattern the model does not confirm is dropped
+    # one weak pattern the model does not confirm is at most "possible", never a "yes"
+    assert terms.get("Termination for Convenience", {}).get("status") in (None, "possible")
 
 
 def test_clauses_are_judged_by_the_passage_shown_per_category_and_contract():
