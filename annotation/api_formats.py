@@ -1,7 +1,6 @@
 """Imports and exports over the API: upload a file in a registered format, queue an export job, download its file."""
 from pathlib import Path
 
-from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from annotation import selectors, services
 from annotation.formats import EXPORTERS, IMPORTERS
-from annotation.models import AnnotationProject, ExportJob
+from annotation.models import ExportJob
 from suite import access
 from suite.api.errors import error_body
 
@@ -78,7 +77,8 @@ class AnnotationImportOutput(serializers.Serializer):
     open = serializers.IntegerField()
     preference = serializers.IntegerField()
     skipped = serializers.IntegerField()
-    project = serializers.IntegerField()
+    project = serializers.IntegerField(allow_null=True)
+    report = serializers.DictField(help_text="what was tolerated (whitespace), left out (unmapped labels, drafts) or skipped, and dry_run")
 
 
 class AnnotationImportApi(APIView):
@@ -91,6 +91,9 @@ class AnnotationImportApi(APIView):
         kind = serializers.CharField(max_length=100)
         accepted = serializers.BooleanField(default=False, help_text="labelled items become accepted training data")
         project = serializers.CharField(max_length=200, required=False, help_text="project name (default: '<kind> imports')")
+        labels = serializers.CharField(required=False, allow_blank=True,
+                                       help_text='label mapping: FROM=TO,... or a JSON object {"FROM": "TO"}; unmapped labels are left out and reported')
+        dry_run = serializers.BooleanField(default=False, help_text="check and count only; nothing is written (answers 200)")
 
     @extend_schema(
         request={"multipart/form-data": AnnotationImportInput},
@@ -101,9 +104,8 @@ class AnnotationImportApi(APIView):
         data = self.AnnotationImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        with transaction.atomic():  # a rejected file leaves no new project behind
-            project = AnnotationProject.objects.get_or_create(kind=v["kind"], name=v["project"])[0] if v.get("project") else None
-            counts = services.annotations_import(
-                format=v["format"], stream=v["file"].file, kind=v["kind"], accepted=v["accepted"], user=request.user, project=project,
-            )
-        return Response(AnnotationImportOutput(counts).data, status=status.HTTP_201_CREATED)
+        counts = services.annotations_import_upload(
+            stream=v["file"].file, format=v["format"], kind=v["kind"], accepted=v["accepted"], user=request.user,
+            project=v.get("project"), labels=v.get("labels") or None, dry_run=v["dry_run"],
+        )
+        return Response(AnnotationImportOutput(counts).data, status=status.HTTP_200_OK if v["dry_run"] else status.HTTP_201_CREATED)

@@ -12,3 +12,6 @@ class AnnotationConfig(AppConfig):
 
         # suite.ml reads accepted annotations through this hook; it never imports this app.
         example_source_register(accepted_examples)
+        from annotation import webhooks
+
+        webhooks.connect()  # snapshots, runs and promotions reach the webhooks through suite.ml's signals

@@ -91,3 +91,43 @@ class AdjudicateForm(forms.Form):
         if task.feedback_type == FeedbackType.RATING and isinstance(answer, (int, float)):
             return {"result": min(max(round(answer), RATINGS[0]), RATINGS[-1])}
         return {"result": answer}
+
+
+def _kind_choices():
+    return [(kind.name, kind.name) for kind in K.all_kinds()]
+
+
+class ImportForm(forms.Form):
+    """A file in a registered import format for a kind, with a label mapping and a dry run."""
+
+    file = forms.FileField(help_text="Label Studio JSON, doccano JSONL, CUAD_v1.json or a zip of the CUAD_v1 folder, ...")
+    format = forms.ChoiceField(choices=())
+    kind = forms.ChoiceField(choices=())
+    labels = forms.CharField(
+        required=False, label="Label mapping", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='FROM=TO, one pair per comma (or a JSON object {"FROM": "TO"}); labels with no mapping are left out and reported.',
+    )
+    accepted = forms.BooleanField(required=False, label="Labelled items are accepted training data")
+    project = forms.CharField(required=False, max_length=200, help_text="default: '<kind> imports'")
+    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run: check and count, write nothing")
+
+    def __init__(self, *args, **kwargs):
+        from annotation.formats import IMPORTERS
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [(name, f"{name}: {IMPORTERS[name].description}") for name in sorted(IMPORTERS)]
+        self.fields["kind"].choices = _kind_choices()
+
+
+class WebhookForm(forms.Form):
+    """A URL to notify and the events it wants."""
+
+    url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
+    events = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from annotation.models import WebhookEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = WebhookEvent.choices

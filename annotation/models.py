@@ -22,6 +22,8 @@ class AnnotationProject(models.Model):
     kind = models.CharField(max_length=100, db_index=True)
     overlap = models.PositiveSmallIntegerField(default=1, help_text="annotators per item, for agreement")
     instructions = models.TextField(blank=True)
+    # Blind annotation: a later annotator of an item sees neither earlier answers nor how many there were.
+    blind = models.BooleanField(default=False, help_text="hide earlier answers from later annotators")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,6 +55,9 @@ class AnnotationTask(models.Model):
     prediction = models.JSONField(null=True, blank=True)
     prediction_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     prediction_score = models.FloatField(null=True, blank=True)
+    # A pre-annotation imported from another tool names its model as that tool did (Label Studio's model_version).
+    prediction_model = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=200, blank=True, help_text="the item's id in the tool it came from")
     personal = models.BooleanField(default=False, help_text="health data: annotators see it masked")
     subject_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
@@ -128,6 +133,8 @@ class Annotation(models.Model):
 
     task = models.ForeignKey(AnnotationTask, on_delete=models.CASCADE, related_name="annotations")
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations")
+    # Who answered in the tool an import came from (Label Studio's completed_by), when nobody here did.
+    external_annotator = models.CharField(max_length=200, blank=True)
     result = models.JSONField()
     parent_prediction = models.JSONField(null=True, blank=True, help_text="the pre-annotation it started from")
     changed = models.BooleanField(default=True, help_text="differs from the pre-annotation")
@@ -193,3 +200,56 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.format} export of {self.kind} #{self.pk} ({self.status})"
+
+
+class WebhookEvent(models.TextChoices):
+    OUTPUT_FLAGGED = "output.flagged"
+    ANNOTATION_ACCEPTED = "annotation.accepted"
+    ANNOTATION_REJECTED = "annotation.rejected"
+    SNAPSHOT_FROZEN = "snapshot.frozen"
+    RUN_FINISHED = "run.finished"
+    VERSION_PROMOTED = "version.promoted"
+    VERSION_ROLLED_BACK = "version.rolled_back"
+
+
+class Webhook(models.Model):
+    """An outside URL told about events; each payload is signed with the hook's own secret."""
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="event names; see WebhookEvent")
+    secret = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one hook, with every attempt's outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # queued or between retries
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"  # retries used up
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=50, db_index=True)
+    event_id = models.CharField(max_length=40, db_index=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    # Every attempt: {"at", "status_code", "error", "seconds"}, so the page shows the retries, not only the last.
+    log = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

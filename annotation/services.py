@@ -1,4 +1,8 @@
 """Writes of the annotation app: flags open tasks, annotators answer, reviewers decide, datasets freeze."""
+import contextlib
+import tempfile
+import zipfile
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -7,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from annotation import webhooks
 from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter, get_importer
+from annotation.formats.labels import LabelMapError, check_label_map, map_answer, parse_label_map
 from annotation.models import (
     Annotation, AnnotationProject, AnnotationTask, Assignment, AuditEntry, ExportJob, FeedbackType, Flag,
 )
@@ -53,9 +59,11 @@ def flag_create(*, output: ModelOutput, user, reason: str, comment: str = "", co
             with transaction.atomic():
                 task = _task_for_output(output, kind)
                 AnnotationTask.objects.filter(pk=task.pk).update(flag_count=F("flag_count") + 1)
-                return Flag.objects.create(
+                flag = Flag.objects.create(
                     output=output, task=task, user=user, reason=reason, comment=comment.strip(), correction=correction
                 )
+                webhooks.on_flag_created(flag)
+                return flag
         except IntegrityError:
             if attempt:  # a concurrent first flag created the task; the retry finds it
                 raise
@@ -176,6 +184,7 @@ def annotation_review(*, annotation: Annotation, reviewer, accept: bool, comment
         freed, _ = task.assignments.filter(annotator=annotation.annotator).exclude(status=Assignment.Status.SKIPPED).delete()
         task.assigned_count = max(0, task.assigned_count - freed)
     task.save(update_fields=["status", "accepted_at", "assigned_count"])
+    webhooks.on_annotation_reviewed(annotation)
     return annotation
 
 
@@ -196,6 +205,7 @@ def task_adjudicate(*, task: AnnotationTask, reviewer, result, comment: str = ""
     )
     task.status, task.accepted_at = Status.ACCEPTED, timezone.now()
     task.save(update_fields=["status", "accepted_at"])
+    webhooks.on_annotation_reviewed(annotation)
     return annotation
 
 
@@ -355,13 +365,14 @@ def import_item_problem(*, kind: K.ModelKind, item) -> str | None:
     return None
 
 
-def items_import(*, kind: str, items, accepted: bool, user=None, project: AnnotationProject | None = None) -> dict:
+def items_import(*, kind: str, items, accepted: bool, user=None, project: AnnotationProject | None = None, dry_run: bool = False) -> dict:
     """Store parsed items as tasks of a kind, all or none.
 
     Items are `{"input", "group", "result"?, "prediction"?, "prediction_score"?, "feedback_type"?, "where"?}`.
     With `accepted`, an item with a result becomes an accepted task with an accepted annotation (no annotator,
     reviewed by `user`): a public labelled dataset. Otherwise, and for items without a result, an open task
     to annotate, pre-filled with the prediction (or, lacking one, the item's result as a suggestion).
+    With `dry_run`, everything is checked and counted and nothing is written.
     """
     if user is not None and not access.has_role(user, "reviewer"):
         raise PermissionDenied("Importing annotations is for reviewers.")
@@ -379,6 +390,12 @@ def items_import(*, kind: str, items, accepted: bool, user=None, project: Annota
     if project is not None and project.kind != kind:
         raise ValidationError({"project": [f"Project {project} is for {project.kind}, not {kind}."]})
     counts = {"items": len(items), "accepted": 0, "open": 0, "preference": 0}
+    if dry_run:
+        for item in items:
+            counts["accepted" if accepted and item.get("result") is not None else "open"] += 1
+            counts["preference"] += import_feedback_type(kind=model_kind, item=item) == FeedbackType.PREFERENCE
+        counts["project"] = project.pk if project is not None else None
+        return counts
     now = timezone.now()
     with transaction.atomic():
         project = project or AnnotationProject.objects.get_or_create(kind=kind, name=f"{kind} imports")[0]
@@ -392,7 +409,8 @@ def items_import(*, kind: str, items, accepted: bool, user=None, project: Annota
             tasks.append(AnnotationTask(
                 project=project, kind=kind, feedback_type=feedback_type, input=item["input"], group=item.get("group") or "",
                 prediction=prediction if accept or prediction is not None else result,
-                prediction_score=item.get("prediction_score"), personal=model_kind.personal_data,
+                prediction_score=item.get("prediction_score"), prediction_model=str(item.get("prediction_model") or "")[:200],
+                external_id=str(item.get("external_id") or "")[:200], personal=model_kind.personal_data,
                 source=AnnotationTask.Source.IMPORT, status=Status.ACCEPTED if accept else Status.OPEN,
                 accepted_at=now if accept else None,
             ))
@@ -400,7 +418,8 @@ def items_import(*, kind: str, items, accepted: bool, user=None, project: Annota
         Annotation.objects.bulk_create(
             [
                 Annotation(
-                    task=task, annotator=None, result=item["result"], parent_prediction=task.prediction,
+                    task=task, annotator=None, external_annotator=str(item.get("annotator_ref") or "")[:200],
+                    result=item["result"], parent_prediction=task.prediction,
                     changed=item["result"] != task.prediction, status=Annotation.Status.ACCEPTED,
                     reviewer=user, review_comment="imported", reviewed_at=now,
                 )
@@ -412,8 +431,16 @@ def items_import(*, kind: str, items, accepted: bool, user=None, project: Annota
     return counts
 
 
-def annotations_import(*, format: str, stream, kind: str, accepted: bool, user=None, project: AnnotationProject | None = None) -> dict:
-    """Read a file in a registered import format and store its items: every item is checked before any is written."""
+def annotations_import(
+    *, format: str, stream, kind: str, accepted: bool, user=None, project: AnnotationProject | None = None,
+    labels=None, dry_run: bool = False,
+) -> dict:
+    """Read a file in a registered import format and store its items: every item is checked before any is written.
+
+    `labels` maps the file's label names to the kind's (`FROM=TO,...` or `{"FROM": "TO"}`); with a mapping,
+    labels neither mapped nor known to the kind are left out and counted instead of rejecting the file.
+    The counts carry a `report`: what was tolerated, left out or ignored, and why.
+    """
     if user is not None and not access.has_role(user, "reviewer"):
         raise PermissionDenied("Importing annotations is for reviewers.")
     try:
@@ -422,12 +449,119 @@ def annotations_import(*, format: str, stream, kind: str, accepted: bool, user=N
         raise ValidationError({"format": [str(exc)]}) from None
     model_kind = _model_kind(kind)
     try:
+        mapping = parse_label_map(labels)
+        check_label_map(mapping, model_kind)
+    except LabelMapError as exc:
+        raise ValidationError({"labels": [str(exc)]}) from None
+    try:
         items = [{**item, "where": where} for where, item in importer.parse(stream, kind=model_kind)]
     except FormatError as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    counts = items_import(kind=kind, items=items, accepted=accepted, user=user, project=project)
+    unmapped: Counter = Counter()
+    if mapping:
+        items = _mapped_items(items, mapping=mapping, kind=model_kind, unmapped=unmapped, skipped=importer.skipped)
+    counts = items_import(kind=kind, items=items, accepted=accepted, user=user, project=project, dry_run=dry_run)
     counts["skipped"] = len(importer.skipped)
+    counts["report"] = _import_report(importer, unmapped=unmapped, dry_run=dry_run)
     return counts
+
+
+_FOLDER_SUFFIXES = {".txt", ".csv", ".json", ".jsonl", ".gz"}
+
+
+@contextlib.contextmanager
+def import_source(path):
+    """A file to import, opened for reading; a folder (CUAD_v1's layout) is read as a zip of its files."""
+    path = Path(path)
+    if not path.is_dir():
+        with open(path, "rb") as stream:
+            yield stream
+        return
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+            for member in sorted(path.rglob("*")):
+                # Text and tables only: CUAD_v1 also holds every contract as PDF, which no importer reads.
+                if member.is_file() and not member.name.startswith(".") and member.suffix.lower() in _FOLDER_SUFFIXES:
+                    archive.write(member, member.relative_to(path).as_posix())
+        spool.seek(0)
+        yield spool
+
+
+def annotations_import_upload(
+    *, stream, format: str, kind: str, accepted: bool, user=None, project: str | None = None, labels=None, dry_run: bool = False,
+) -> dict:
+    """An import into a project named by the user (made if new): all or nothing; a dry run leaves no trace."""
+    with transaction.atomic():  # a rejected file leaves no new project behind
+        target = None
+        if project:
+            _model_kind(kind)
+            target = AnnotationProject.objects.get_or_create(kind=kind, name=project)[0]
+        counts = annotations_import(
+            format=format, stream=stream, kind=kind, accepted=accepted, user=user, project=target, labels=labels, dry_run=dry_run,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+            counts["project"] = None
+    return counts
+
+
+def _mapped_items(items: list[dict], *, mapping: dict, kind: K.ModelKind, unmapped: Counter, skipped: list) -> list[dict]:
+    """Items with their labels mapped; a single-label item whose label has no mapping is left out."""
+    out = []
+    for item in items:
+        if item.get("feedback_type") == FeedbackType.PREFERENCE:
+            out.append(item)
+            continue
+        result = map_answer(item.get("result"), mapping=mapping, kind=kind, unmapped=unmapped)
+        prediction = map_answer(item.get("prediction"), mapping=mapping, kind=kind, unmapped=unmapped)
+        if item.get("result") is not None and result is None:
+            skipped.append(f"{item['where']}: label {item['result']!r} has no mapping")
+            continue
+        out.append({**item, "result": result, "prediction": prediction})
+    return out
+
+
+def _import_report(importer, *, unmapped: Counter, dry_run: bool) -> dict:
+    notes = importer.notes
+    report = {
+        "dry_run": dry_run,
+        "whitespace_tolerated": notes["whitespace_tolerated"],
+        "unmapped_labels": dict(unmapped.most_common()),
+        "predictions": notes["predictions"],
+        "drafts_ignored": notes["drafts_ignored"],
+        "cancelled_ignored": notes["cancelled_ignored"],
+        "tasks_with_several_annotations": notes["tasks_with_several_annotations"],
+        "skipped": importer.skipped[:_PROBLEMS_SHOWN] + ([f"... and {len(importer.skipped) - _PROBLEMS_SHOWN} more"]
+                                                        if len(importer.skipped) > _PROBLEMS_SHOWN else []),
+    }
+    if notes["agreement_tasks"]:
+        report["labelstudio_agreement_mean"] = round(notes["agreement_sum"] / notes["agreement_tasks"], 2)
+    return report
+
+
+def import_report_lines(counts: dict) -> list[str]:
+    """The import report as sentences, for the command line and the page."""
+    report = counts.get("report") or {}
+    lines = []
+    if report.get("whitespace_tolerated"):
+        lines.append(f"{report['whitespace_tolerated']} spans whose quoted text differs from the text at their offsets "
+                     f"only in whitespace: offsets kept.")
+    if report.get("unmapped_labels"):
+        listed = ", ".join(f"{label} ({n})" for label, n in report["unmapped_labels"].items())
+        lines.append(f"Labels with no mapping, left out: {listed}.")
+    if report.get("predictions"):
+        lines.append(f"{report['predictions']} predictions imported as pre-annotations, with their model version and score.")
+    if report.get("drafts_ignored"):
+        lines.append(f"{report['drafts_ignored']} drafts (never submitted) not imported.")
+    if report.get("cancelled_ignored"):
+        lines.append(f"{report['cancelled_ignored']} cancelled annotations not imported.")
+    if report.get("tasks_with_several_annotations"):
+        lines.append(f"{report['tasks_with_several_annotations']} items had several annotations: the ground truth, "
+                     f"else the latest, was taken.")
+    if "labelstudio_agreement_mean" in report:
+        lines.append(f"Label Studio's agreement over these items: {report['labelstudio_agreement_mean']}%.")
+    lines.extend(f"Skipped {reason}" for reason in report.get("skipped", []))
+    return lines
 
 
 def _exporter_for(format: str, kind: K.ModelKind, options: dict, scope: str):

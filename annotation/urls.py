@@ -14,4 +14,6 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("annotations/<int:pk>/review/", views.annotation_review, name="annotation-review"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("import/", views.import_page, name="import"),
+    path("webhooks/", views.webhooks_page, name="webhooks"),
 ]

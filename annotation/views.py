@@ -17,15 +17,17 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from annotation import selectors, services
+from annotation import selectors, services, webhooks
 from annotation.forms import (
     AdjudicateForm,
     AnswerForm,
+    ImportForm,
     ReviewForm,
     SkipForm,
     StartForm,
+    WebhookForm,
 )
-from annotation.models import Annotation, AnnotationTask, Assignment, FeedbackType
+from annotation.models import Annotation, AnnotationTask, Assignment, FeedbackType, Webhook, WebhookDelivery
 from suite import access
 from suite.forms import add_service_errors
 from suite import roles as R
@@ -589,3 +591,65 @@ def dashboard(request):
         "items_with_overlap": agreement.get("items_with_overlap", 0),
     }
     return render(request, "annotation/dashboard.html", context)
+
+
+# --- imports ---------------------------------------------------------------------------------------
+
+
+@access.role_required(R.REVIEWER)
+@never_cache
+def import_page(request):
+    """Upload a file in any registered format; a dry run shows the report first, then the same file imports."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    counts, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                counts = services.annotations_import_upload(
+                    user=request.user, stream=data["file"].file, format=data["format"], kind=data["kind"],
+                    accepted=data["accepted"], project=data["project"] or None, labels=data["labels"] or None,
+                    dry_run=data["dry_run"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, rename={"items": "file"})
+        if not form.is_valid() or form.errors:
+            status = 400
+    context = {"form": form, "counts": counts, "report_lines": services.import_report_lines(counts) if counts else []}
+    return render(request, "annotation/import.html", context, status=status)
+
+
+# --- webhooks --------------------------------------------------------------------------------------
+
+
+@access.role_required(R.REVIEWER)
+@never_cache
+def webhooks_page(request):
+    """Staff register URLs for events, pause or remove them, and read the delivery log with its status codes."""
+    if not access.is_staff(request.user):
+        raise PermissionDenied("Webhooks are for staff.")
+    form, status = WebhookForm(), 200
+    if request.method == "POST":
+        action = request.POST.get("action", "create")
+        if action == "create":
+            form = WebhookForm(request.POST)
+            if form.is_valid():
+                try:
+                    hook = webhooks.webhook_create(user=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, f"Webhook #{hook.pk} registered. Its signing secret: {hook.secret}")
+                    return redirect("annotation:webhooks")
+            status = 400
+        else:
+            hook = get_object_or_404(Webhook, pk=request.POST.get("webhook"))
+            if action == "delete":
+                webhooks.webhook_delete(user=request.user, webhook=hook)
+                messages.info(request, f"Webhook #{hook.pk} removed.")
+            elif action in ("pause", "resume"):
+                webhooks.webhook_set_active(user=request.user, webhook=hook, active=action == "resume")
+            return redirect("annotation:webhooks")
+    deliveries = Paginator(WebhookDelivery.objects.select_related("webhook"), 25).get_page(request.GET.get("page"))
+    context = {"form": form, "hooks": Webhook.objects.all(), "deliveries": deliveries}
+    return render(request, "annotation/webhooks.html", context, status=status)

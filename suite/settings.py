@@ -138,6 +138,10 @@ ML_TRAINING_TIME_LIMIT = env.int("ML_TRAINING_TIME_LIMIT", default=6 * 3600)
 ML_RETRAIN_MIN_NEW_EXAMPLES = env.int("ML_RETRAIN_MIN_NEW_EXAMPLES", default=200)
 ML_RETRAIN_CHECK_SECONDS = env.int("ML_RETRAIN_CHECK_SECONDS", default=900)
 
+# Webhooks: each attempt waits this long for an answer; retries wait base, 2x base, 4x base seconds.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+
 # A LangChain chat model name (init_chat_model) that may reword the health assistant's answers; off by default.
 CHATBOT_LLM = env("CHATBOT_LLM", default="")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -47,6 +48,8 @@ class Importer:
     def __init__(self):
         # Parts of the file that hold nothing to import (ties, empty answers), with where they are.
         self.skipped: list[str] = []
+        # What was read leniently or left out without failing ("whitespace_tolerated", "drafts_ignored", ...).
+        self.notes: Counter = Counter()
 
     def parse(self, stream: IO[bytes], *, kind) -> Iterator[tuple[str, dict]]:
         """Yield `(where, item)` for each item in the file; raise FormatError where it cannot be read."""

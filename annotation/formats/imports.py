@@ -161,23 +161,43 @@ def _utf16_offsets(text: str, start: int, end: int) -> tuple[int, int]:
     return positions.get(start, -1), positions.get(end, -1)
 
 
-def _ls_spans(where: str, regions: list[dict], text: str) -> list[list]:
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _ls_spans(where: str, regions: list[dict], text: str, notes=None) -> list[list]:
+    """Spans `[start, end, label]` of Label Studio `labels` regions; the offsets are trusted over the quoted text.
+
+    Label Studio stores the selected text beside the offsets, and the two can differ in whitespace (the
+    browser collapses runs of spaces and line breaks in what it shows). Such a region keeps its offsets and
+    is counted in `notes["whitespace_tolerated"]`; offsets counted in UTF-16 are converted; any other
+    disagreement, or offsets outside the text, rejects the item.
+    """
     spans = []
     for value in regions:
         start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
         if not isinstance(start, int) or not isinstance(end, int) or not labels:
             raise FormatError(where, f"a labels result needs integer start, end and labels: {value!r}")
         quoted = value.get("text")
-        if isinstance(quoted, str) and text[start:end] != quoted:
+        if not 0 <= start < end <= len(text):
             start16, end16 = _utf16_offsets(text, start, end)
-            if text[max(start16, 0):max(end16, 0)] != quoted:
-                raise FormatError(where, f"span {start}..{end} says {quoted!r} but the text there is {text[start:end]!r}")
+            if not (0 <= start16 < end16 and (not isinstance(quoted, str) or text[start16:end16] == quoted)):
+                raise FormatError(where, f"span {start}..{end} is outside the text, which has {len(text)} characters")
             start, end = start16, end16
+        elif isinstance(quoted, str) and text[start:end] != quoted:
+            start16, end16 = _utf16_offsets(text, start, end)
+            if start16 >= 0 and end16 > start16 and text[start16:end16] == quoted:
+                start, end = start16, end16
+            elif _squeezed(text[start:end]) == _squeezed(quoted):
+                if notes is not None:
+                    notes["whitespace_tolerated"] += 1
+            else:
+                raise FormatError(where, f"span {start}..{end} says {quoted!r} but the text there is {text[start:end]!r}")
         spans.extend([start, end, label] for label in labels)
     return sorted(spans)
 
 
-def _ls_result(where: str, results, *, kind, task_input, options: list | None):
+def _ls_result(where: str, results, *, kind, task_input, options: list | None, notes=None):
     """The kind-shaped answer of a Label Studio result list; None when it holds no answer."""
     if not isinstance(results, list):
         raise FormatError(where, "'result' should be a list")
@@ -208,7 +228,7 @@ def _ls_result(where: str, results, *, kind, task_input, options: list | None):
     if task_type == K.MULTILABEL:
         return choices if values["choices"] else None
     if task_type == K.TOKEN_CLASSIFICATION:
-        return _ls_spans(where, values["labels"], task_input if isinstance(task_input, str) else "")
+        return _ls_spans(where, values["labels"], task_input if isinstance(task_input, str) else "", notes)
     if task_type == K.SEQ2SEQ:
         return "\n".join(texts) if values["textarea"] else None
     if task_type == K.RANKING:
@@ -243,43 +263,79 @@ def _ls_input(where: str, data, kind):
     return strings[0], None
 
 
+def _ls_annotator(annotation: dict) -> str:
+    """Who wrote a Label Studio annotation: `completed_by` is a user id, or an object with the e-mail."""
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        who = who.get("email") or who.get("username") or who.get("id")
+    return "" if who is None else f"labelstudio:{who}"[:200]
+
+
 @register_importer
 class LabelStudioImporter(Importer):
-    """A Label Studio JSON export: a list of tasks `{"id", "data", "annotations": [{"result": [...]}], "predictions"}`.
+    """A Label Studio JSON export, as its "Export > JSON" writes it: a list of tasks with `id`, `data`, `meta`,
+    `annotations` (each with `completed_by`, `result`, `was_cancelled`, `ground_truth`), `drafts`,
+    `predictions` (with `model_version` and `score`) and, in some editions, `agreement`.
 
-    Text tasks with `choices` (classification), `labels` (character spans; offsets counted in UTF-16 by the
-    browser are repaired), `textarea` (corrections), `rating`, and `pairwise` or option `choices` for a
-    preference between `data.options` (or `data.left` / `data.right`). Of several annotations the ground
-    truth counts, else the last one not cancelled; the first prediction becomes the pre-annotation.
+    Text tasks with `choices` (classification), `labels` (character spans; the offsets are trusted when the
+    quoted text differs only in whitespace, and offsets counted in UTF-16 are converted), `textarea`
+    (corrections), `rating`, and `pairwise` or option `choices` for a preference between `data.options`
+    (or `data.left` / `data.right`). Of several annotations the ground truth counts, else the latest one not
+    cancelled; the best-scored prediction becomes the pre-annotation, with its model version and score.
+    Drafts are work nobody submitted: counted, not imported.
     """
 
     name = "labelstudio"
-    description = "Label Studio JSON export: tasks with data, annotations[].result[] and predictions."
+    description = "Label Studio JSON export: tasks with data, annotations[].result[], predictions (model_version, score), drafts."
 
     def parse(self, stream, *, kind):
         tasks = _read_json(stream, "Label Studio JSON")
+        if isinstance(tasks, dict) and isinstance(tasks.get("data"), dict):
+            tasks = [tasks]  # one task, as Label Studio's API returns it
         if not isinstance(tasks, list):
-            raise FormatError("", "a Label Studio export is a JSON list of tasks")
+            hint = " (this looks like one doccano record: use the doccano format)" if isinstance(tasks, dict) and "text" in tasks else ""
+            raise FormatError("", f"a Label Studio export is a JSON list of tasks{hint}")
         for number, task in enumerate(tasks, 1):
             if not isinstance(task, dict) or "data" not in task:
-                raise FormatError(f"item {number}", "a task needs 'data'")
+                raise FormatError(f"item {number}", "a task needs 'data' (a Label Studio task is {\"id\", \"data\", \"annotations\", ...})")
             where = f"item {number}" + (f" (task {task['id']})" if task.get("id") is not None else "")
-            task_input, options = _ls_input(where, task["data"], kind)
-            annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
-            chosen = next((a for a in annotations if a.get("ground_truth")), annotations[-1] if annotations else None)
-            result = _ls_result(where, chosen.get("result", []), kind=kind, task_input=task_input, options=options) if chosen else None
-            predictions = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("result")]
-            prediction = score = None
-            if predictions:
-                prediction = _ls_result(where, predictions[0]["result"], kind=kind, task_input=task_input, options=options)
-                score = predictions[0].get("score")
-            meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-            group = meta.get("group") or (f"labelstudio-{task['id']}" if task.get("id") is not None else "")
-            yield where, _item(
-                task_input, group=str(group), result=result, prediction=prediction,
-                feedback_type=PREFERENCE if options is not None else None,
-                prediction_score=score if isinstance(score, (int, float)) else None,
-            )
+            yield where, self._task(where, task, kind)
+
+    def _task(self, where: str, task: dict, kind) -> dict:
+        notes = self.notes
+        task_input, options = _ls_input(where, task["data"], kind)
+        every = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
+        annotations = [a for a in every if not a.get("was_cancelled")]
+        notes["cancelled_ignored"] += len(every) - len(annotations)
+        notes["drafts_ignored"] += len([d for d in task.get("drafts") or [] if isinstance(d, dict)])
+        chosen = next((a for a in annotations if a.get("ground_truth")), None)
+        if chosen is None and annotations:
+            chosen = max(enumerate(annotations), key=lambda ia: (str(ia[1].get("updated_at") or ia[1].get("created_at") or ""), ia[0]))[1]
+        if len(annotations) > 1:
+            notes["tasks_with_several_annotations"] += 1
+        result = _ls_result(where, chosen.get("result", []), kind=kind, task_input=task_input, options=options, notes=notes) if chosen else None
+        predictions = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("result")]
+        prediction = score = None
+        model_version = ""
+        if predictions:
+            best = max(predictions, key=lambda p: p.get("score") if isinstance(p.get("score"), (int, float)) else float("-inf"))
+            prediction = _ls_result(f"{where} prediction", best["result"], kind=kind, task_input=task_input, options=options, notes=notes)
+            score = best.get("score") if isinstance(best.get("score"), (int, float)) and not isinstance(best.get("score"), bool) else None
+            model_version = str(best.get("model_version") or "")[:200]
+            notes["predictions"] += 1
+        if isinstance(task.get("agreement"), (int, float)):
+            notes["agreement_sum"] += float(task["agreement"])
+            notes["agreement_tasks"] += 1
+        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+        group = meta.get("group") or (f"labelstudio-{task['id']}" if task.get("id") is not None else "")
+        item = _item(
+            task_input, group=str(group), result=result, prediction=prediction,
+            feedback_type=PREFERENCE if options is not None else None, prediction_score=score,
+        )
+        item["prediction_model"] = model_version
+        item["external_id"] = f"labelstudio:{task['id']}" if task.get("id") is not None else ""
+        item["annotator_ref"] = _ls_annotator(chosen) if chosen else ""
+        return item
 
 
 # --- QA-Feedback (Fine-Grained RLHF) --------------------------------------------------------------

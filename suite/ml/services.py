@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from suite.ml import engine, selectors
+from suite.ml import engine, selectors, signals
 from suite.ml import kinds as K
 from suite.ml.models import AliasMove, DatasetSnapshot, ModelAlias, ModelOutput, ModelVersion, TrainingRun
 from suite.ml.splits import SplitError, split_examples
@@ -72,10 +72,12 @@ def snapshot_create(*, kind: str, examples: list[dict], origin: str, seed: int =
     for label in labels:
         if label is not None:
             label_counts[label] = label_counts.get(label, 0) + 1
-    return DatasetSnapshot.objects.create(
+    snapshot = DatasetSnapshot.objects.create(
         kind=kind, examples_file=str(path.relative_to(settings.MODEL_ROOT)), size=len(rows), split_counts=split_counts,
         label_counts=label_counts, seed=seed, content_hash=digest, origin=origin[:200], created_by=user,
     )
+    signals.snapshot_frozen.send(sender=DatasetSnapshot, snapshot=snapshot)
+    return snapshot
 
 
 # --- runs ----------------------------------------------------------------------------------------
@@ -214,6 +216,7 @@ def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
             error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"[:10_000],
         )
     run.refresh_from_db()
+    signals.run_finished.send(sender=TrainingRun, run=run)
     return run
 
 
@@ -296,9 +299,11 @@ def alias_move(*, kind: str, alias: str, version: ModelVersion, reason: str, use
         current.save(update_fields=["version", "updated_at"])
     else:
         ModelAlias.objects.create(kind=kind, name=alias, version=version)
-    return AliasMove.objects.create(
+    move = AliasMove.objects.create(
         kind=kind, alias=alias, from_version=previous, to_version=version, reason=reason, note=note, moved_by=user
     )
+    signals.alias_moved.send(sender=AliasMove, move=move)
+    return move
 
 
 def version_promote(*, kind: str, number: int, user=None, note: str = "") -> AliasMove:

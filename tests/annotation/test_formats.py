@@ -154,8 +154,10 @@ class TestImports:
         with open(prefs, "w", newline="", encoding="utf-8") as out:
             csv.writer(out).writerows([["prompt", "options", "chosen"], ["Greet", json.dumps(["Hello!", "Go away."]), "0"]])
 
-        assert import_file("csv", reviews, "tests.sentiment") == {"items": 2, "accepted": 1, "open": 1, "preference": 0, "skipped": 0,
-                                                                  "project": AnnotationProject.objects.get(name="tests.sentiment imports").pk}
+        counts = import_file("csv", reviews, "tests.sentiment")
+        assert counts == {"items": 2, "accepted": 1, "open": 1, "preference": 0, "skipped": 0, "report": counts["report"],
+                          "project": AnnotationProject.objects.get(name="tests.sentiment imports").pk}
+        assert counts["report"]["unmapped_labels"] == {} and counts["report"]["dry_run"] is False
         assert import_file("csv", spans, "tests.skills")["accepted"] == 1
         assert import_file("csv", prefs, "tests.sentiment")["preference"] == 1
 
@@ -454,3 +456,189 @@ def test_an_export_job_runs_on_the_worker_and_its_file_downloads(celery_worker, 
     zipfile.ZipFile(archive).extractall(tmp_path / "skills")
     datasets = pytest.importorskip("datasets")
     assert datasets.load_from_disk(str(tmp_path / "skills"))["group"] == ["cv-1", "cv-2", "cv-3"]
+
+
+# --- Label Studio exports as Label Studio writes them -----------------------------------------------
+
+RESUME = (
+    "Priya Raman\nSenior Data Engineer\n\nPune, Maharashtra\n\nWORK EXPERIENCE\n\n"
+    "Senior Data Engineer\nInfosys Limited  -  Pune\n2019 to 2022  Present\n"
+)
+
+
+def ls_region(region_id, start, end, label, text=None, origin="manual"):
+    """One `labels` region exactly as Label Studio 1.x writes it (text may differ from the offsets in whitespace)."""
+    return {
+        "value": {"start": start, "end": end, "text": RESUME[start:end] if text is None else text, "labels": [label]},
+        "id": region_id, "from_name": "label", "to_name": "text", "type": "labels", "origin": origin,
+    }
+
+
+def ls_annotation(annotation_id, task_id, completed_by, result, *, cancelled=False, ground_truth=False, updated="2024-03-04T10:00:00.000000Z"):
+    return {
+        "id": annotation_id, "completed_by": completed_by, "result": result, "was_cancelled": cancelled,
+        "ground_truth": ground_truth, "created_at": "2024-03-04T09:58:12.118734Z", "updated_at": updated,
+        "draft_created_at": "2024-03-04T09:57:40.221311Z", "lead_time": 83.412, "prediction": {}, "result_count": 0,
+        "unique_id": f"7c1e{annotation_id:04d}-3d55-4b0e-9f0a-6f1b2c3d4e5f", "import_id": None, "last_action": None,
+        "task": task_id, "project": 12, "updated_by": completed_by, "parent_prediction": None, "parent_annotation": None,
+        "last_created_by": None,
+    }
+
+
+def ls_resume_export() -> list[dict]:
+    """A resume project's export, built to look exactly like Label Studio's "Export > JSON" (1.x community edition)."""
+    at = RESUME.index
+    name, title, city = (at("Priya"), at("Priya") + 11), (at("Senior"), at("Senior") + 20), (at("Pune"), at("Pune") + 4)
+    company = (at("Infosys"), at("Infosys") + 15)
+    years = (at("2022"), at("2022") + 13)  # '2022  Present' in the text, '2022 Present' in Label Studio's copy
+    task_1 = {
+        "id": 907, "annotations": [
+            ls_annotation(3101, 907, 4, [], cancelled=True),
+            ls_annotation(3102, 907, {"id": 5, "email": "reviewer@example.org", "first_name": "", "last_name": ""}, [
+                ls_region("n1", *name, "candidate_name"), ls_region("d1", *title, "designation"),
+                ls_region("c1", *city, "candidate_city"), ls_region("o1", *company, "company_name"),
+                ls_region("y1", *years, "work_year", text="2022 Present"), ls_region("e1", *company, "not_in_mapping"),
+            ], updated="2024-03-05T11:00:00.000000Z"),
+            ls_annotation(3103, 907, 6, [ls_region("n2", *name, "candidate_name")], updated="2024-03-04T08:00:00.000000Z"),
+        ],
+        "file_upload": "3e1f0a2b-resumes.json",
+        "drafts": [{"id": 88, "user": "annotator@example.org", "created_username": "annotator@example.org, 6",
+                    "created_ago": "2 days", "result": [ls_region("x1", *name, "candidate_name")], "lead_time": 12.0,
+                    "was_postponed": False, "import_id": None, "created_at": "2024-03-03T10:00:00.000000Z",
+                    "updated_at": "2024-03-03T10:00:00.000000Z", "task": 907, "annotation": None}],
+        "predictions": [
+            {"id": 51, "model_version": "resume-ner-2024-02", "created_ago": "3 weeks", "score": 0.42,
+             "result": [ls_region("p1", *name, "candidate_name", origin="prediction")], "cluster": None, "neighbors": None,
+             "mislabeling": 0.0, "created_at": "2024-02-10T10:00:00.000000Z", "updated_at": "2024-02-10T10:00:00.000000Z",
+             "task": 907, "project": 12},
+            {"id": 52, "model_version": "resume-ner-2024-03", "created_ago": "1 week", "score": 0.77,
+             "result": [ls_region("p2", *name, "candidate_name", origin="prediction"),
+                        ls_region("p3", *city, "candidate_city", origin="prediction")], "cluster": None, "neighbors": None,
+             "mislabeling": 0.0, "created_at": "2024-02-24T10:00:00.000000Z", "updated_at": "2024-02-24T10:00:00.000000Z",
+             "task": 907, "project": 12},
+        ],
+        "agreement": 66.67,
+        "data": {"text": RESUME, "filename": "priya_raman.pdf"},
+        "meta": {}, "created_at": "2024-03-01T09:00:00.000000Z", "updated_at": "2024-03-05T11:00:00.000000Z",
+        "inner_id": 1, "total_annotations": 2, "cancelled_annotations": 1, "total_predictions": 2, "comment_count": 0,
+        "unresolved_comment_count": 0, "last_comment_updated_at": None, "project": 12, "updated_by": 5, "comment_authors": [],
+    }
+    task_2 = {**task_1, "id": 908, "inner_id": 2, "annotations": [], "drafts": [], "agreement": None,
+              "predictions": [{**task_1["predictions"][0], "id": 53, "task": 908}],
+              "data": {"text": "Arjun Mehta\nData Analyst\n", "filename": "arjun.pdf"}, "total_annotations": 0}
+    task_2["predictions"][0]["result"] = [{**ls_region("p4", 0, 11, "candidate_name", origin="prediction"),
+                                           "value": {"start": 0, "end": 11, "text": "Arjun Mehta", "labels": ["candidate_name"]}}]
+    return [task_1, task_2]
+
+
+RESUME_LABELS = "candidate_name=Name,designation=Designation,candidate_city=Location,company_name=Companies worked at,work_year=Years of Experience"
+
+
+@pytest.mark.django_db
+class TestLabelStudioExports:
+    def test_a_real_label_studio_resume_export_imports_with_a_label_mapping(self, tmp_path):
+        path = tmp_path / "project-12-at-2024-03-05-11-02-7c1e3d55.json"
+        path.write_text(json.dumps(ls_resume_export(), indent=2), encoding="utf-8")
+
+        counts = import_file("labelstudio", path, "resumes.ner", labels=RESUME_LABELS)
+
+        assert (counts["items"], counts["accepted"], counts["open"]) == (2, 1, 1)
+        report = counts["report"]
+        assert report["whitespace_tolerated"] == 1
+        assert report["unmapped_labels"] == {"not_in_mapping": 1}
+        assert (report["drafts_ignored"], report["cancelled_ignored"], report["predictions"]) == (1, 1, 2)
+        assert report["tasks_with_several_annotations"] == 1 and report["labelstudio_agreement_mean"] == 66.67
+        task = AnnotationTask.objects.get(external_id="labelstudio:907")
+        answer = task.annotations.get()
+        at = RESUME.index
+        assert answer.result == sorted([
+            [at("Priya"), at("Priya") + 11, "Name"], [at("Senior"), at("Senior") + 20, "Designation"],
+            [at("Pune"), at("Pune") + 4, "Location"], [at("Infosys"), at("Infosys") + 15, "Companies worked at"],
+            [at("2022"), at("2022") + 13, "Years of Experience"],
+        ])
+        assert RESUME[at("2022"):at("2022") + 13] == "2022  Present"  # the offsets were kept, not the quoted text
+        assert answer.external_annotator == "labelstudio:reviewer@example.org"  # the latest annotation, not the cancelled one
+        # The best-scored prediction is the pre-annotation, with the model that made it.
+        assert (task.prediction_model, task.prediction_score) == ("resume-ner-2024-03", 0.77)
+        assert task.prediction == [[at("Priya"), at("Priya") + 11, "Name"], [at("Pune"), at("Pune") + 4, "Location"]]
+        unlabelled = AnnotationTask.objects.get(external_id="labelstudio:908")
+        assert unlabelled.status == "open" and unlabelled.prediction == [[0, 11, "Name"]]
+        assert unlabelled.prediction_model == "resume-ner-2024-02"
+
+    def test_without_a_mapping_the_foreign_label_is_named_with_its_item(self, tmp_path):
+        path = tmp_path / "ls.json"
+        path.write_text(json.dumps(ls_resume_export()), encoding="utf-8")
+
+        with pytest.raises(ValidationError, match=r"item 1 \(task 907\): unknown label 'candidate_name'"):
+            import_file("labelstudio", path, "resumes.ner")
+        assert not AnnotationTask.objects.exists()
+
+    def test_a_mapping_onto_a_label_the_kind_lacks_is_refused_before_reading(self, tmp_path):
+        path = tmp_path / "ls.json"
+        path.write_text(json.dumps(ls_resume_export()), encoding="utf-8")
+
+        with pytest.raises(ValidationError, match="'candidate_city' maps to 'City', which resumes.ner does not know"):
+            import_file("labelstudio", path, "resumes.ner", labels="candidate_city=City")
+        with pytest.raises(ValidationError, match="'work_year' maps to nothing"):
+            import_file("labelstudio", path, "resumes.ner", labels={"work_year": ""})
+        assert not AnnotationTask.objects.exists()
+
+    def test_offsets_outside_the_text_reject_the_whole_file(self, tmp_path):
+        tasks = ls_resume_export()
+        tasks[1]["predictions"][0]["result"][0]["value"].update(start=20, end=400)
+        path = tmp_path / "ls.json"
+        path.write_text(json.dumps(tasks), encoding="utf-8")
+
+        with pytest.raises(ValidationError, match=r"item 2 \(task 908\) prediction: span 20..400 is outside the text, which has 25 characters"):
+            import_file("labelstudio", path, "resumes.ner", labels=RESUME_LABELS)
+        assert not AnnotationTask.objects.exists() and not Annotation.objects.exists()
+
+    def test_a_file_that_is_not_a_label_studio_export_says_so(self, tmp_path):
+        (tmp_path / "doccano.jsonl").write_text('{"text": "a", "label": [[0, 1, "X"]]}\n', encoding="utf-8")
+
+        with pytest.raises(ValidationError, match="a Label Studio export is a JSON list of tasks .*use the doccano format"):
+            import_file("labelstudio", tmp_path / "doccano.jsonl", "resumes.ner")
+        (tmp_path / "tasks.json").write_text('[{"text": "a"}]', encoding="utf-8")
+        with pytest.raises(ValidationError, match=r"item 1: a task needs .{1,2}data"):
+            import_file("labelstudio", tmp_path / "tasks.json", "resumes.ner")
+
+    def test_the_command_dry_run_prints_the_report_and_writes_nothing(self, tmp_path):
+        path = tmp_path / "ls.json"
+        path.write_text(json.dumps(ls_resume_export()), encoding="utf-8")
+        mapping = tmp_path / "labels.json"
+        mapping.write_text(json.dumps(dict(pair.split("=") for pair in RESUME_LABELS.split(","))), encoding="utf-8")
+        out = io.StringIO()
+
+        call_command("import_annotations", "labelstudio", str(path), "--kind", "resumes.ner", "--accepted",
+                     "--labels", str(mapping), "--project", "resumes from LS", "--dry-run", stdout=out)
+
+        printed = out.getvalue()
+        assert "Would import 2 items into resumes.ner: 1 accepted, 1 open" in printed
+        assert "1 spans whose quoted text differs" in printed and "not_in_mapping (1)" in printed
+        assert "Dry run: nothing was written." in printed
+        assert not AnnotationTask.objects.exists() and not AnnotationProject.objects.filter(name="resumes from LS").exists()
+
+        call_command("import_annotations", "labelstudio", str(path), "--kind", "resumes.ner", "--accepted",
+                     "--labels", RESUME_LABELS, stdout=io.StringIO())
+        assert AnnotationTask.objects.count() == 2
+
+    def test_the_api_imports_with_labels_and_dry_run(self, tmp_path):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = api_client_for(UserFactory(role="reviewer"))
+        body = json.dumps(ls_resume_export()).encode()
+
+        dry = client.post("/api/annotation/imports/", {
+            "file": SimpleUploadedFile("ls.json", body), "format": "labelstudio", "kind": "resumes.ner",
+            "accepted": "true", "labels": RESUME_LABELS, "dry_run": "true", "project": "LS"}, format="multipart")
+        assert dry.status_code == 200 and dry.json()["report"]["dry_run"] is True
+        assert not AnnotationTask.objects.exists() and not AnnotationProject.objects.filter(name="LS").exists()
+        bad = client.post("/api/annotation/imports/", {
+            "file": SimpleUploadedFile("ls.json", body), "format": "labelstudio", "kind": "resumes.ner",
+            "labels": "candidate_city=Town"}, format="multipart")
+        assert bad.status_code == 400 and "Town" in json.dumps(bad.json()["error"])
+        done = client.post("/api/annotation/imports/", {
+            "file": SimpleUploadedFile("ls.json", body), "format": "labelstudio", "kind": "resumes.ner",
+            "accepted": "true", "labels": RESUME_LABELS}, format="multipart")
+        assert done.status_code == 201 and done.json()["report"]["unmapped_labels"] == {"not_in_mapping": 1}
+        assert AnnotationTask.objects.count() == 2

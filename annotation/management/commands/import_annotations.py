@@ -1,10 +1,26 @@
+import json
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from annotation import services
 from annotation.formats import IMPORTERS
-from annotation.models import AnnotationProject
+
+
+def label_map_argument(value: str | None):
+    """`--labels` is FROM=TO,... or the path of a JSON file holding {"FROM": "TO"}."""
+    if not value:
+        return None
+    path = Path(value)
+    if value.endswith(".json") or (path.exists() and path.is_file()):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CommandError(f"Cannot read the label mapping {value}: {exc.strerror or exc}") from None
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"The label mapping {value} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return value
 
 
 class Command(BaseCommand):
@@ -15,21 +31,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("format", help=f"import format: {', '.join(sorted(IMPORTERS))}")
-        parser.add_argument("path", help="the file to import (.gz is read as gzip)")
+        parser.add_argument("path", help="the file (or, for cuad_v1, the CUAD_v1 folder) to import (.gz is read as gzip)")
         parser.add_argument("--kind", required=True, help="a registered model kind, e.g. resumes.ner")
         parser.add_argument("--accepted", action="store_true", help="store labelled items as accepted annotations")
         parser.add_argument("--project", help="the project's name (default: '<kind> imports')")
+        parser.add_argument("--labels", metavar="FROM=TO,...|FILE.json",
+                            help="map the file's labels to the kind's; labels with no mapping are left out and reported")
+        parser.add_argument("--dry-run", action="store_true", help="check everything and print what would be imported; write nothing")
 
-    def handle(self, *args, format: str, path: str, kind: str, accepted: bool, project: str | None, **options):
+    def handle(self, *args, format: str, path: str, kind: str, accepted: bool, project: str | None,
+               labels: str | None, dry_run: bool, **options):
+        mapping = label_map_argument(labels)
         try:
-            with open(path, "rb") as stream, transaction.atomic():  # a rejected file leaves no new project behind
-                target = AnnotationProject.objects.get_or_create(kind=kind, name=project)[0] if project else None
-                counts = services.annotations_import(format=format, stream=stream, kind=kind, accepted=accepted, project=target)
+            with services.import_source(path) as stream:
+                counts = services.annotations_import_upload(
+                    stream=stream, format=format, kind=kind, accepted=accepted, project=project, labels=mapping, dry_run=dry_run,
+                )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from None
+        verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
-            f"Imported {counts['items']} items into {kind}: {counts['accepted']} accepted, {counts['open']} open "
+            f"{verb} {counts['items']} items into {kind}: {counts['accepted']} accepted, {counts['open']} open "
             f"({counts['preference']} preferences); {counts['skipped']} skipped."
         )
+        for line in services.import_report_lines(counts):
+            self.stdout.write(f"  {line}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
