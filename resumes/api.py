@@ -93,6 +93,7 @@ class ProfileApi(APIView):
         email = serializers.CharField(required=False, allow_blank=True, max_length=254)
         phone = serializers.CharField(required=False, allow_blank=True, max_length=50)
         location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        current_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
         skills = serializers.ListField(child=serializers.JSONField(), required=False)
 
     @extend_schema(responses={200: OpenApiResponse(description="the profile")}, operation_id="resumes_profile")

@@ -13,6 +13,8 @@ class ProfileForm(forms.Form):
     email = forms.CharField(max_length=254, required=False)
     phone = forms.CharField(max_length=50, required=False)
     location = forms.CharField(max_length=200, required=False)
+    current_title = forms.CharField(max_length=200, required=False, label="Current title",
+                                    help_text="The job you hold now; your occupation and advice follow it.")
     skills = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="One skill a line or comma-separated; remove wrong ones, add missing ones.")
 

@@ -106,23 +106,48 @@ def _occupation_vectors():
     return _cached("occupations", (stats["n"], stats["last"], settings.SUITE_ENCODER), build)
 
 
+_RANK_WORDS = r"\b(?:senior|sr\.?|junior|jr\.?|lead|principal|staff|associate|assistant|trainee|graduate|head of)\b"
+
+
 def occupation_for_title(title: str) -> Occupation | None:
-    """A title's SOC occupation: an O*NET title or alternate title first, else the nearest occupation title."""
+    """A title's SOC occupation: an O*NET title or alternate title first (as written, then without rank words such
+    as "Senior"), else the nearest occupation title by meaning."""
+    import re
+
     key = normalize(title)
     if not key:
         return None
-    exact = Occupation.objects.filter(title__iexact=title.strip()).first()
-    if exact:
-        return exact
-    alt = OccupationTitle.objects.filter(normalized=key).select_related("occupation").first()
-    if alt:
-        return alt.occupation
+    bare = normalize(re.sub(_RANK_WORDS, " ", key))
+    for candidate in dict.fromkeys([title.strip(), bare]):
+        if not candidate:
+            continue
+        exact = Occupation.objects.filter(title__iexact=candidate).first()
+        if exact:
+            return exact
+        alt = OccupationTitle.objects.filter(normalized=normalize(candidate)).select_related("occupation").first()
+        if alt:
+            return alt.occupation
+    return nearest_occupation(title)
+
+
+def occupation_for_profile(profile: dict) -> Occupation | None:
+    """Every profile gets an occupation: from its current title, else from what its skills and degrees say."""
+    from resumes.pipeline.profile import headline, profile_text
+
+    title = headline(profile)
+    if title:
+        return occupation_for_title(title)
+    text = profile_text(profile).strip(". ")
+    return nearest_occupation(text) if text and text != "Skills:" else None
+
+
+def nearest_occupation(text: str) -> Occupation | None:
     ids, vectors = _occupation_vectors()
     if not ids:
         return None
     from suite.ml.encoder import get_encoder
 
-    scores = vectors @ get_encoder().encode([title])[0]
+    scores = vectors @ get_encoder().encode([text])[0]
     return Occupation.objects.get(pk=ids[int(scores.argmax())])
 
 
@@ -130,9 +155,15 @@ def occupation_for_title(title: str) -> Occupation | None:
 
 
 def wage_for(occupation: Occupation | None) -> Wage | None:
+    """BLS wages of the occupation's SOC code, else of its broad group (15-1252 -> 15-1250), else the largest
+    detailed occupation of its minor group; the returned row names the SOC it is for."""
     if occupation is None:
         return None
-    return Wage.objects.filter(soc=occupation.soc).order_by("-year").first()
+    soc = occupation.soc
+    found = Wage.objects.filter(soc=soc).order_by("-year").first() or Wage.objects.filter(soc=soc[:6] + "0").order_by("-year").first()
+    if found is None:
+        found = Wage.objects.filter(soc__startswith=soc[:5]).order_by("-year", "-employment").first()
+    return found
 
 
 def aijobs_distribution(title: str) -> list[dict]:
@@ -202,7 +233,9 @@ def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 
     own = by_occupation.get(occupation.pk, set()) | skills
     zone = occupation.job_zone or 0
     hot = set(Skill.objects.filter(hot=True).values_list("normalized", flat=True))
-    candidates = Occupation.objects.filter(job_zone__gt=zone, job_zone__lte=zone + 2).exclude(pk=occupation.pk)
+    candidates = list(Occupation.objects.filter(job_zone__gt=zone, job_zone__lte=zone + 2).exclude(pk=occupation.pk))
+    if not candidates:  # the top zone: next steps are the nearest occupations of the same zone
+        candidates = list(Occupation.objects.filter(job_zone=zone).exclude(pk=occupation.pk)) if zone else []
     scored = []
     for other in candidates:
         theirs = by_occupation.get(other.pk)
@@ -212,9 +245,29 @@ def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 
         if overlap > 0:
             scored.append((overlap, other, theirs))
     scored.sort(key=lambda t: (-t[0], t[1].code))
+    if len(scored) < top:
+        # Too few next steps share skills: take the occupations of the next zones nearest in meaning to this one.
+        taken = {o.pk for _, o, _ in scored}
+        pool = [o for o in candidates if o.pk not in taken] or [
+            o for o in Occupation.objects.filter(job_zone=zone or None).exclude(pk=occupation.pk)]
+        for other in _nearest(occupation, pool, top - len(scored)):
+            theirs = by_occupation.get(other.pk, set())
+            scored.append((len(theirs & own) / len(theirs) if theirs else 0.0, other, theirs))
     out = []
     for overlap, other, theirs in scored[:top]:
         gain = sorted(theirs - own, key=lambda s: (s not in hot, s))[:6]
         out.append({"code": other.code, "title": other.title, "job_zone": other.job_zone, "overlap": round(overlap, 4),
                     "skills_to_gain": gain})
     return out
+
+
+def _nearest(occupation: Occupation, pool: list[Occupation], n: int) -> list[Occupation]:
+    if not pool or n <= 0:
+        return []
+    ids, vectors = _occupation_vectors()
+    at = {pk: i for i, pk in enumerate(ids)}
+    if occupation.pk not in at:
+        return pool[:n]
+    own = vectors[at[occupation.pk]]
+    scored = sorted((-float(vectors[at[o.pk]] @ own), o.code, o) for o in pool if o.pk in at)
+    return [o for _, _, o in scored[:n]]

@@ -19,10 +19,14 @@ candidate_only = access.role_required(R.CANDIDATE)
 def index(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        resume = services.resume_upload(user=request.user, file=form.cleaned_data["file"])
-        if resume.status == Resume.Status.FAILED:
-            messages.error(request, f"{resume.filename}: {resume.failure_reason}")
-        return redirect("resumes:detail", pk=resume.pk)
+        try:
+            resume = services.resume_upload(user=request.user, file=form.cleaned_data["file"])
+        except ValidationError as exc:  # too large: refused before anything was stored
+            add_service_errors(form, exc)
+        else:
+            if resume.status == Resume.Status.FAILED:
+                messages.error(request, f"{resume.filename}: {resume.failure_reason}")
+            return redirect("resumes:detail", pk=resume.pk)
     return render(request, "resumes/index.html", {"form": form, "resumes": selectors.resume_list(user=request.user)})
 
 
@@ -34,6 +38,7 @@ def detail(request, pk):
         profile = resume.profile
         form = ProfileForm(request.POST or None, initial={
             "name": profile.name, "email": profile.email, "phone": profile.phone, "location": profile.location,
+            "current_title": profile.current_title,
             "skills": "\n".join(s.name for s in profile.skills.all()),
         })
         if request.method == "POST" and form.is_valid():

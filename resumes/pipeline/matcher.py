@@ -17,8 +17,11 @@ SHORTLIST = 50
 SENIORITY_WORDS = (
     (4, r"\b(?:chief|director|head|vp|vice president|executive|commissioner|deputy commissioner)\b"),
     (3, r"\b(?:senior|sr\.?|lead|principal|manager|supervisor|architect)\b"),
-    (1, r"\b(?:junior|jr\.?|intern|trainee|entry|assistant|apprentice|aide)\b"),
+    (1, r"\b(?:junior|jr\.?|intern|trainee|entry|assistant|apprentice|aide|level (?:1|i)|graduate)\b"),
 )
+# How much a posting loses for each degree of likeness to a job the candidate marked "not relevant".
+REJECTED_PENALTY = 0.35
+REJECTED_SIMILAR_FROM = 0.55
 
 
 def seniority_of(title: str) -> int:
@@ -32,6 +35,13 @@ def seniority_of(title: str) -> int:
 
 def seniority_from_months(months: int) -> int:
     return 1 if months < 24 else 2 if months < 72 else 3 if months < 144 else 4
+
+
+def candidate_level(*, title: str, months: int) -> int:
+    """A candidate's seniority: the title's when it says one, else the timeline's; years alone never make an executive."""
+    by_title = seniority_of(title) if title else 2
+    by_months = min(3, seniority_from_months(months))
+    return by_title if by_title != 2 else by_months
 
 
 def pair_scores(queries: list[str], candidates: list[str], taxonomy) -> np.ndarray:
@@ -84,7 +94,7 @@ def build_index(job_ids, embeddings, skills: list[list[str]], seniority, locatio
 
 
 def rank(index: JobIndex, *, profile_vector: np.ndarray, skills: list[str], months: int, location: str, top: int,
-         exclude: set[int] = frozenset()) -> list[dict]:
+         exclude: set[int] = frozenset(), level: int | None = None, rejected: set[int] = frozenset()) -> list[dict]:
     """The `top` best postings by hybrid score, each with its score components; vectorised over the index."""
     if index.size == 0:
         return []
@@ -98,15 +108,24 @@ def rank(index: JobIndex, *, profile_vector: np.ndarray, skills: list[str], mont
     matched = index.skill_matrix @ have
     # Share of the posting's skills the candidate has; a posting naming no skills gets a neutral half.
     overlap = np.where(wanted > 0, matched / np.maximum(wanted, 1), 0.5)
-    level = seniority_from_months(months)
+    level = level or seniority_from_months(months)
     experience = 1.0 - np.abs(index.seniority.astype(np.float32) - level) / 3.0
     city = _city(location)
     location_fit = np.fromiter((1.0 if city and city in loc else 0.5 for loc in index.locations), np.float32, index.size) \
         if city else np.full(index.size, 0.5, np.float32)
     score = (WEIGHTS["similarity"] * (similarity + 1) / 2 + WEIGHTS["skills"] * overlap
              + WEIGHTS["experience"] * experience + WEIGHTS["location"] * location_fit)
-    if exclude:
-        score[np.isin(index.job_ids, list(exclude))] = -1
+    rejected_rows = np.isin(index.job_ids, list(rejected)) if rejected else None
+    if rejected_rows is not None and rejected_rows.any():
+        # Postings like one the candidate marked "not relevant" drop with their likeness to it.
+        likeness = (index.embeddings @ index.embeddings[rejected_rows].T).max(1)
+        score -= REJECTED_PENALTY * np.clip((likeness - REJECTED_SIMILAR_FROM) / (1 - REJECTED_SIMILAR_FROM), 0, 1)
+    # Two or more levels below the candidate ("Level 1" for a senior manager) is not advice.
+    too_junior = index.seniority.astype(np.int16) <= level - 2
+    blocked = set(exclude) | set(rejected)
+    if blocked:
+        score[np.isin(index.job_ids, list(blocked))] = -1
+    score[too_junior] = -1
     k = min(top, index.size)
     best = np.argpartition(-score, k - 1)[:k]
     best = best[np.argsort(-score[best], kind="stable")]

@@ -1,10 +1,12 @@
-"""A resume's profile from its text and entity spans: contact, skills, education, experience, total months."""
+"""A resume's profile from its text and entity spans: contact, headline, skills, jobs, schooling, total months."""
 from __future__ import annotations
 
 from resumes.pipeline import dates as D
-from resumes.pipeline.entities import EMAIL, LINK, PHONE, contact_facts, education_entries, experience_headers
 from resumes.pipeline.sections import split_sections
 from resumes.pipeline.skills import Taxonomy
+from resumes.pipeline.structure import (
+    EMAIL, LINK, certifications, contact_facts, education_entries, experience_entries, name_in, phone_in,
+)
 from resumes.pipeline.taxonomy import KIND_LABELS
 
 SKILL_LABELS = {label: kind for kind, label in KIND_LABELS.items()}
@@ -17,56 +19,83 @@ def _first(spans, label, text):
     return None
 
 
+def _value(fact) -> str:
+    return fact[2] if fact else ""
+
+
 def build_profile(text: str, spans: list[list], taxonomy: Taxonomy) -> dict:
-    """The parse result without entities and versions: the fields `parse_resume --json` prints."""
+    """The parse result without entities and versions: the fields `parse_resume --json` prints.
+
+    Layout rules decide the contact fields; a model's Name span is used only when the rules found none and it
+    reads as a name (precision first: an empty field rather than a heading).
+    """
     sections = split_sections(text)
     facts = contact_facts(text, sections)
-    email = _first(spans, "Email Address", text) or (EMAIL.search(text).group() if EMAIL.search(text) else "")
-    phone = next((m.group().strip() for m in PHONE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 10), "")
+    email = EMAIL.search(text)
     links = list(dict.fromkeys(m.group().rstrip(".,;)") for m in LINK.finditer(text)))
+
+    name = _value(facts["name"])
+    if not name:
+        model_name = _first(spans, "Name", text)
+        checked = name_in(model_name) if model_name else None
+        name = checked[2] if checked else ""
 
     skills, seen = [], set()
     for start, end, label, *_ in spans:
         if label not in SKILL_LABELS:
             continue
         skill = taxonomy.normalize_skill(text[start:end], SKILL_LABELS[label])
+        if taxonomy.lookup(text[start:end]) is None:
+            continue  # only taxonomy skills reach the profile; the model's other guesses stay entities
         if skill["normalized"] and skill["normalized"] not in seen:
             seen.add(skill["normalized"])
             skills.append(skill)
 
     education = [
-        {"degree": e["degree"][2] if e["degree"] else "", "institution": e["institution"][2] if e["institution"] else "",
+        {"degree": _value(e["degree"]), "institution": _value(e["institution"]),
          "year": int(e["year"][2]) if e["year"] else None}
         for e in education_entries(text, sections)
     ]
     experience, ranges = [], []
-    for job in experience_headers(text, sections):
+    for job in experience_entries(text, sections):
         months = D.months_between(job["start"], job["end"]) if job["start"] and job["end"] else None
         if months:
             ranges.append((job["start"], job["end"]))
         experience.append({
-            "title": job["title"][2] if job["title"] else "", "company": job["company"][2] if job["company"] else "",
-            "start": job["start"], "end": job["end"], "months": months, "achievements": job["achievements"],
+            "title": _value(job["title"]), "company": _value(job["company"]), "location": _value(job["location"]),
+            "start": job["start"], "end": job["end"], "current": job["current"],
+            "months": months, "achievements": job["achievements"],
         })
     return {
-        "name": _first(spans, "Name", text) or (facts["name"][2] if facts["name"] else ""),
-        "email": email,
-        "phone": phone,
-        "location": _first(spans, "Location", text) or (facts["location"][2] if facts["location"] else ""),
+        "name": name,
+        "email": email.group() if email else "",
+        "phone": phone_in(text),
+        "location": _value(facts["location"]),
         "links": links,
+        "headline": _value(facts["designation"]),
+        "current_title": current_title(experience, _value(facts["designation"])),
         "skills": skills,
         "education": education,
         "experience": experience,
+        "certifications": [c[2] for c in certifications(text, sections)],
         "total_experience_months": D.total_months(ranges),
     }
 
 
-def headline(profile: dict) -> str:
-    """The candidate's current or latest title: what their likely occupation is matched on."""
-    for job in profile.get("experience", []):
+def current_title(experience: list[dict], headline_title: str = "") -> str:
+    """The first job held now, else the first listed (resumes list the latest first), else the headline."""
+    for job in experience:
+        if job.get("title") and job.get("current"):
+            return job["title"]
+    for job in experience:
         if job.get("title"):
             return job["title"]
-    return ""
+    return headline_title
+
+
+def headline(profile: dict) -> str:
+    """The candidate's current or latest title: what their likely occupation is matched on."""
+    return profile.get("current_title") or current_title(profile.get("experience", []), profile.get("headline", ""))
 
 
 def profile_text(profile: dict) -> str:

@@ -8,14 +8,17 @@ SECTION_NAMES = ("contact", "summary", "experience", "education", "skills", "pro
 HEADINGS = {
     "summary": ("summary", "professional summary", "profile", "objective", "career objective", "about me", "about"),
     "experience": ("experience", "work experience", "professional experience", "employment", "employment history",
-                   "work history", "career history", "experience summary"),
+                   "work history", "career history", "experience summary", "professional history", "relevant experience",
+                   "teaching experience", "research experience", "executive experience", "employment experience"),
     "education": ("education", "education and training", "academic qualifications", "qualifications", "academics",
                   "educational qualifications", "academic background"),
     "skills": ("skills", "technical skills", "key skills", "core skills", "core competencies", "competencies",
-               "skill set", "skills summary", "areas of expertise", "it skills"),
+               "skill set", "skills summary", "areas of expertise", "it skills", "tools", "technologies", "technical proficiencies",
+               "skills and tools", "key competencies", "expertise"),
     "projects": ("projects", "academic projects", "personal projects", "key projects"),
     "certifications": ("certifications", "certificates", "licenses", "licenses and certifications", "awards",
-                       "certifications and training"),
+                       "certifications and training", "licenses and certificates", "licences", "licenses & certifications",
+                       "certifications & licenses", "credentials", "professional certifications", "licensure"),
     "other": ("additional information", "links", "languages", "interests", "hobbies", "references", "publications",
               "volunteer experience", "personal details"),
 }
@@ -34,11 +37,25 @@ class Section:
         return text[self.start : self.end]
 
 
+# A short heading not in the list is known by its last word ("Teaching Experience", "Technical Competencies").
+_BY_LAST_WORD = {"experience": "experience", "employment": "experience", "history": "experience", "education": "education",
+                 "skills": "skills", "competencies": "skills", "certifications": "certifications", "licenses": "certifications",
+                 "licences": "certifications", "certificates": "certifications", "projects": "projects"}
+
+
 def heading_of(line: str) -> str | None:
-    clean = re.sub(r"[^a-z ]", "", line.strip().lower().rstrip(":")).strip()
+    stripped = line.strip().rstrip(":").strip()
+    clean = re.sub(r"\s+", " ", re.sub(r"[^a-z &]", "", stripped.lower())).replace(" & ", " and ").strip()
     if not clean or len(clean) > 40:
         return None
-    return _BY_HEADING.get(re.sub(r"\s+", " ", clean))
+    found = _BY_HEADING.get(clean)
+    if found:
+        return found
+    words = clean.split()
+    # Only heading-shaped lines: 2-3 words, no sentence punctuation, written in capitals or title case.
+    if 2 <= len(words) <= 3 and not re.search(r"[,.;|@\d]", stripped) and (stripped.isupper() or stripped.istitle()):
+        return _BY_LAST_WORD.get(words[-1])
+    return None
 
 
 def lines_with_offsets(text: str, start: int = 0, end: int | None = None):

@@ -26,15 +26,39 @@ class SkillHit:
     text: str  # as written
 
 
+# Single words a recruiter never accepts as a skill: verbs of duty and words that head a section.
+NOT_SKILLS = {
+    "identify", "support", "maintain", "manage", "develop", "design", "build", "create", "lead", "analyze", "analyse",
+    "plan", "test", "coordinate", "communicate", "implement", "monitor", "report", "review", "ensure", "provide",
+    "assist", "prepare", "perform", "handle", "use", "work", "help", "organise", "organize", "deliver", "improve",
+    "business", "history", "experience", "education", "skills", "summary", "profile", "objective", "projects",
+    "certifications", "references", "interests", "languages", "achievements", "awards", "management", "operations",
+    "administration", "services", "service", "technology", "information", "development", "planning", "design",
+}
+
+
 class Taxonomy:
-    """Normalised phrase -> (canonical name, kind); built from the starting lists plus imported skills."""
+    """Normalised phrase -> (canonical name, kind); built from the starting lists plus imported skills.
+
+    An imported one-word skill counts only when written as the taxonomy writes it ("Slack", not "slack"), and a
+    lower-case imported one (an ESCO label cut to a verb) not at all: single words are where verbs and headings hide.
+    """
 
     def __init__(self, entries: list[tuple[str, str]] = (), *, hot: set[str] | None = None):
         self.entries: dict[str, tuple[str, str]] = {}
-        for name, kind in [*builtin_skills(), *entries]:
+        self.exact_case: dict[str, str] = {}
+        builtin = builtin_skills()
+        known = {normalize(name) for name, _ in builtin}
+        for number, (name, kind) in enumerate([*builtin, *entries]):
             key = normalize(name)
-            if key and kind in KINDS and key not in self.entries and len(key.split()) <= MAX_WORDS:
-                self.entries[key] = (name.strip(), kind)
+            if not key or kind not in KINDS or key in self.entries or len(key.split()) > MAX_WORDS or key in NOT_SKILLS:
+                continue
+            imported = number >= len(builtin)
+            if imported and " " not in key and key not in known:
+                if name.strip().islower() or not re.search(r"[A-Za-z]", name):
+                    continue
+                self.exact_case[key] = name.strip()
+            self.entries[key] = (name.strip(), kind)
         self.hot = hot or set()
 
     def __len__(self):
@@ -52,6 +76,8 @@ class Taxonomy:
 
     def find(self, text: str) -> list[SkillHit]:
         tokens = _tokens(text, self.entries)
+        headings = _heading_ranges(text)
+        tokens = [t for t in tokens if not any(s <= t[0] < e for s, e in headings)]
         hits, i = [], 0
         while i < len(tokens):
             for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
@@ -63,12 +89,28 @@ class Taxonomy:
                 written = text[window[0][0] : window[-1][1]]
                 if n == 1 and key in CASE_SENSITIVE and (CASE_SENSITIVE[key] is None or written != CASE_SENSITIVE[key]):
                     continue
+                if n == 1 and key in self.exact_case and written != self.exact_case[key]:
+                    continue
                 hits.append(SkillHit(window[0][0], window[-1][1], entry[0], entry[1], written))
                 i += n
                 break
             else:
                 i += 1
         return hits
+
+
+def _heading_ranges(text: str) -> list[tuple[int, int]]:
+    """Offsets of heading lines ("SKILLS", "Work History", "TECHNICAL SKILLS:"): their words are not skills."""
+    from resumes.pipeline.sections import heading_of
+
+    out, at = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip().rstrip(":")
+        shouted = stripped.isupper() and len(stripped.split()) <= 4 and any(w.lower() in NOT_SKILLS for w in stripped.split())
+        if stripped and (heading_of(line) or shouted):
+            out.append((at, at + len(line)))
+        at += len(line) + 1
+    return out
 
 
 def _tokens(text: str, entries: dict) -> list[tuple[int, int, str]]:

@@ -74,8 +74,9 @@ def job_index() -> M.JobIndex:
     def build():
         stored = np.load(path, allow_pickle=False)
         ids = stored["job_ids"]
-        rows = {pk: (skills, seniority, location) for pk, skills, seniority, location in
-                JobPosting.objects.values_list("id", "skills", "seniority", "location")}
+        # Seniority is read from the title each build, so a better reading reaches postings imported earlier.
+        rows = {pk: (skills, M.seniority_of(title), location) for pk, skills, title, location in
+                JobPosting.objects.values_list("id", "skills", "title", "location")}
         return M.build_index(ids, stored["embeddings"], [rows[i][0] for i in ids], [rows[i][1] for i in ids],
                              [rows[i][2] for i in ids], key=str(path.stat().st_mtime_ns))
 
@@ -92,22 +93,29 @@ def _stale(path: Path) -> bool:
 def profile_dict(profile: Profile) -> dict:
     return {
         "name": profile.name, "email": profile.email, "phone": profile.phone, "location": profile.location,
-        "links": profile.links, "skills": [{"name": s.name, "normalized": s.normalized, "kind": s.kind} for s in profile.skills.all()],
-        "education": profile.education, "experience": profile.experience,
+        "links": profile.links, "headline": profile.headline, "current_title": profile.current_title,
+        "skills": [{"name": s.name, "normalized": s.normalized, "kind": s.kind} for s in profile.skills.all()],
+        "education": profile.education, "experience": profile.experience, "certifications": profile.certifications,
         "total_experience_months": profile.total_experience_months,
     }
 
 
-def recommend_for_profile(profile: dict, *, top: int = DEFAULT_TOP, index: M.JobIndex | None = None, query_id: str = "") -> dict:
-    """Ranked jobs with reasons for a profile dict; re-scored by the trained resumes.match when one serves."""
+def recommend_for_profile(profile: dict, *, top: int = DEFAULT_TOP, index: M.JobIndex | None = None, query_id: str = "",
+                          rejected: set[int] = frozenset()) -> dict:
+    """Ranked jobs with reasons for a profile dict; re-scored by the trained resumes.match when one serves.
+
+    `rejected`: jobs the candidate marked not relevant; they leave the list and postings like them drop.
+    """
     index = index or job_index()
     text = profile_text(profile)
     skills = [s["normalized"] for s in profile.get("skills", [])]
     vector = get_encoder().encode([text])[0]
     started = time.perf_counter()
     version = ml_selectors.production_version(kind=MATCH)
+    level = M.candidate_level(title=headline(profile), months=profile.get("total_experience_months", 0))
     shortlist = M.rank(index, profile_vector=vector, skills=skills, months=profile.get("total_experience_months", 0),
-                       location=profile.get("location", ""), top=max(2 * top, M.SHORTLIST) if version else 2 * top)
+                       location=profile.get("location", ""), top=max(2 * top, M.SHORTLIST) if version else 2 * top,
+                       level=level, rejected=set(rejected))
     jobs = JobPosting.objects.in_bulk([r["job_id"] for r in shortlist])
     pairs = [{"query": text, "candidate": jobs[r["job_id"]].text, "query_id": query_id} for r in shortlist]
     if version and shortlist:
@@ -147,7 +155,7 @@ def recommend_for_profile(profile: dict, *, top: int = DEFAULT_TOP, index: M.Job
 def insights(profile: dict, *, occupation=None, recommendations: list[dict]) -> dict:
     """Salary guidance, trends and career paths for a profile: the rest of what recommend_jobs prints."""
     title = headline(profile)
-    occupation = occupation or (selectors.occupation_for_title(title) if title else None)
+    occupation = occupation or selectors.occupation_for_profile(profile)
     guidance = selectors.salary_guidance(title=title, occupation=occupation)
     guidance["jobs"] = [{"job_id": r["job_id"], "posted": r["salary"]} for r in recommendations]
     field = [r["job_id"] for r in recommendations]
@@ -166,7 +174,8 @@ def recommendations_build(*, resume: Resume, top: int = DEFAULT_TOP) -> list[Rec
     if not JobPosting.objects.exists():
         return []
     profile = profile_dict(resume.profile)
-    found = recommend_for_profile(profile, top=top, query_id=f"resume-{resume.pk}")
+    rejected = set(MatchFeedback.objects.filter(resume=resume, by_staff=False, rating__lte=2).values_list("job_id", flat=True))
+    found = recommend_for_profile(profile, top=top, query_id=f"resume-{resume.pk}", rejected=rejected)
     per_row = found["latency_ms"] / max(1, len(found["recommendations"]))
     with transaction.atomic():
         Recommendation.objects.filter(resume=resume).delete()
@@ -201,4 +210,6 @@ def match_feedback_record(*, resume: Resume, job: JobPosting, user, rating: int,
         feedback, _ = MatchFeedback.objects.update_or_create(
             resume=resume, job=job, user=user, defaults={"rating": rating, "by_staff": by_staff, "task": task},
         )
+    if not by_staff:
+        recommendations_build(resume=resume)  # the candidate sees the judgement applied at once
     return feedback

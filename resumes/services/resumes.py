@@ -23,7 +23,8 @@ from resumes.models import (
     ResumeEntity,
 )
 from resumes.pipeline.entities import without_overlaps
-from resumes.pipeline.profile import build_profile, headline
+from resumes.pipeline.layout import pdf_reading_order
+from resumes.pipeline.profile import build_profile
 from resumes.pipeline.taxonomy import KIND_LABELS, KINDS
 from suite import documents
 from suite.ml import kinds as K
@@ -36,13 +37,18 @@ Status = Resume.Status
 
 
 def resume_upload(*, user, file, enqueue: bool = True) -> Resume:
-    """Keep the file whatever it holds; one that cannot be read is kept as failed with the reason, deletable."""
+    """Keep the file whatever it holds; one that cannot be read is kept as failed with the reason, deletable.
+
+    A file over the size limit is refused before anything is stored (ValidationError on `file`).
+    """
     name = getattr(file, "name", "") or "resume"
     resume = Resume(owner=user, filename=name.rsplit("/", 1)[-1][:255])
     try:
         resume.file_type = documents.file_type_of(resume.filename)
         documents.check_size(getattr(file, "size", None) or 0)
     except documents.DocumentError as exc:
+        if exc.code == "too_large":
+            raise ValidationError({"file": [str(exc)]}) from None
         resume.status, resume.failure_code, resume.failure_reason = Status.FAILED, exc.code, str(exc)
     with transaction.atomic():
         resume.file.save(resume.filename, file, save=False)
@@ -121,29 +127,37 @@ def resume_parse(*, resume_id: int) -> Resume:
         return resume
     try:
         with resume.file.open("rb") as handle:
-            extracted = documents.extract(handle, filename=resume.filename)
-    except documents.DocumentError as exc:
-        return _fail(resume, exc.code, str(exc))
+            data = handle.read()
     except OSError as exc:
         return _fail(resume, "missing", f"The stored file cannot be read: {exc}.")
     try:
+        extracted = documents.extract(data, filename=resume.filename)
+        text = extracted.text
+        if extracted.file_type == "pdf":
+            text = pdf_reading_order(data) or text  # two columns read one after the other
+    except documents.DocumentError as exc:
+        return _fail(resume, exc.code, str(exc))
+    except Exception as exc:  # a reader's own error (bad XML inside a DOCX): the file is damaged, say so
+        logger.warning("resume %s could not be read", resume_id, exc_info=True)
+        return _fail(resume, "corrupt", f"The file is damaged and cannot be read ({type(exc).__name__}).")
+    try:
         version = _ner_version()
-        profile, spans, ms = parse_text(extracted.text, version=version)
-        result = parse_result(extracted.text, profile, spans, version)
+        profile, spans, ms = parse_text(text, version=version)
+        result = parse_result(text, profile, spans, version)
     except Exception as exc:  # recorded on the row so the owner sees it and can retry; the log has the trace
         logger.exception("resume %s failed", resume_id)
         return _fail(resume, "error", f"Parsing failed unexpectedly ({type(exc).__name__}). Try again, or delete the resume.")
     with transaction.atomic():
-        resume.text, resume.parse_result = extracted.text, result
+        resume.text, resume.parse_result = text, result
         resume.status, resume.parsed_at, resume.failure_code, resume.failure_reason = Status.DONE, timezone.now(), "", ""
         resume.save()
         _profile_write(resume, profile)
         ResumeEntity.objects.filter(resume=resume).delete()
         ResumeEntity.objects.bulk_create([
-            ResumeEntity(resume=resume, label=s[2], start=s[0], end=s[1], text=extracted.text[s[0] : s[1]][:500],
+            ResumeEntity(resume=resume, label=s[2], start=s[0], end=s[1], text=text[s[0] : s[1]][:500],
                          score=s[3] if len(s) > 3 else None) for s in spans
         ])
-        model_output_record(kind=NER, input=extracted.text, output={"spans": spans}, version=version, latency_ms=ms,
+        model_output_record(kind=NER, input=text, output={"spans": spans}, version=version, latency_ms=ms,
                             owner=resume.owner, subject=resume)
     try:
         from resumes.services.matching import recommendations_build
@@ -164,8 +178,10 @@ def _profile_write(resume: Resume, profile: dict) -> Profile:
     row, _ = Profile.objects.update_or_create(resume=resume, defaults={
         "name": profile["name"][:200], "email": profile["email"][:254], "phone": profile["phone"][:50],
         "location": profile["location"][:200], "links": profile["links"], "education": profile["education"],
+        "headline": profile["headline"][:200], "current_title": profile["current_title"][:200],
+        "certifications": profile["certifications"],
         "experience": profile["experience"], "total_experience_months": profile["total_experience_months"], "edited": False,
-        "occupation": selectors.occupation_for_title(headline(profile)) if headline(profile) else None,
+        "occupation": selectors.occupation_for_profile(profile),
     })
     ProfileSkill.objects.filter(profile=row).delete()
     ProfileSkill.objects.bulk_create([
@@ -176,7 +192,7 @@ def _profile_write(resume: Resume, profile: dict) -> Profile:
 
 # --- corrections ---------------------------------------------------------------------------------
 
-EDITABLE = ("name", "email", "phone", "location")
+EDITABLE = ("name", "email", "phone", "location", "current_title")
 
 
 def profile_update(*, resume: Resume, user, data: dict) -> Profile:
@@ -204,9 +220,20 @@ def profile_update(*, resume: Resume, user, data: dict) -> Profile:
         if skills is not None:
             ProfileSkill.objects.filter(profile=profile).delete()
             ProfileSkill.objects.bulk_create([ProfileSkill(profile=profile, **s) for s in skills])
+        if "current_title" in data and data["current_title"] is not None:
+            from resumes.services.matching import profile_dict
+
+            profile.occupation = selectors.occupation_for_profile(profile_dict(profile))
+            profile.save(update_fields=["occupation"])
         corrected = corrected_spans(resume.text, before_spans, profile=profile, skills=skills)
         if corrected != before_spans:
             _correction_task(resume, corrected, before_spans)
+    try:
+        from resumes.services.matching import recommendations_build
+
+        recommendations_build(resume=resume)  # the edited profile is what the advice follows, at once
+    except Exception:
+        logger.exception("recommendations for resume %s failed after an edit", resume.pk)
     return profile
 
 

@@ -29,7 +29,7 @@ Python, SQL, Tableau, Excel, communication
 
 FACTS = {
     "name": "Jane Doe", "email": "jane.doe@example.org", "phone": "(212) 555-0147", "location": "Brooklyn, NY",
-    "links": ["linkedin.com/in/janedoe"],
+    "links": ["linkedin.com/in/janedoe"], "headline": "Data Analyst", "current_title": "Data Analyst",
     "skills": [
         {"name": "Python", "normalized": "python", "kind": "tech"}, {"name": "SQL", "normalized": "sql", "kind": "tech"},
         {"name": "Tableau", "normalized": "tableau", "kind": "tech"}, {"name": "Excel", "normalized": "excel", "kind": "tech"},
@@ -37,11 +37,12 @@ FACTS = {
     ],
     "education": [{"degree": "B.S. in Statistics", "institution": "State University", "year": 2018}],
     "experience": [
-        {"title": "Data Analyst", "company": "Acme Corp", "start": "2020-01", "end": "2022-12", "months": 36,
+        {"title": "Data Analyst", "company": "Acme Corp", "location": "", "start": "2020-01", "end": "2022-12", "current": False, "months": 36,
          "achievements": ["Cut monthly close time by 30% with Python and SQL"]},
-        {"title": "Junior Analyst", "company": "Beta LLC", "start": "2018-06", "end": "2019-12", "months": 19,
+        {"title": "Junior Analyst", "company": "Beta LLC", "location": "", "start": "2018-06", "end": "2019-12", "current": False, "months": 19,
          "achievements": ["Built 12 Tableau dashboards for 4 teams"]},
     ],
+    "certifications": [],
     "total_experience_months": 55,
 }
 
@@ -82,3 +83,20 @@ def pdf_bytes(text: str) -> bytes:
 
 def docx_bytes(text: str) -> bytes:
     return files.docx_bytes(text, separator="\n")
+
+
+def two_column_pdf(left: str, right: str, *, right_x: float = 80) -> bytes:
+    """A one-page PDF with two columns written line by line side by side, as table-based templates write them."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    left_lines, right_lines = left.strip("\n").split("\n"), right.strip("\n").split("\n")
+    for i in range(max(len(left_lines), len(right_lines))):
+        y = 20 + i * 5.5
+        if i < len(left_lines) and left_lines[i].strip():
+            pdf.text(15, y, left_lines[i])
+        if i < len(right_lines) and right_lines[i].strip():
+            pdf.text(right_x, y, right_lines[i])
+    return bytes(pdf.output())

@@ -9,6 +9,7 @@ from annotation.services import annotations_import, snapshot_freeze
 from resumes.ml import MATCH, NER
 from resumes.models import JobPosting, Recommendation, Resume
 from resumes.services import match_feedback_record, recommendations_build, resume_parse, resume_upload
+from suite.ml import selectors as ml_selectors
 from suite.ml import services as ml_services
 from suite.ml.models import TrainingRun
 from tests.conftest import api_client_for
@@ -48,7 +49,9 @@ def test_dotin_trains_resumes_ner_on_the_worker_and_the_gate_decides_what_parses
 
     assert run.status == "succeeded", run.error
     gate = run.gate
-    assert {"new", "current", "promoted"} <= set(gate) and gate["promoted"] == (gate["new"] > gate["current"])
+    # The gate decides (a clear improvement, no golden-set loss); what parses next follows its decision.
+    assert {"new", "current", "promoted", "interval"} <= set(gate)
+    assert gate["promoted"] == (ml_selectors.production_version(kind=NER) is not None)
     assert client.post(f"/api/resumes/{resume.pk}/retry/").status_code == 202
     deadline = time.monotonic() + 60
     resume.refresh_from_db()
@@ -67,11 +70,12 @@ def test_marking_a_job_not_relevant_moves_it_down_after_resumes_match_is_retrain
     import_postings(tmp_path)
     clerk = JobPosting.objects.get(title="Warehouse Data Clerk")
     resumes = []
-    for i in range(10):
+    for i in range(11):
         owner = UserFactory(role="candidate")
         text = RESUME.replace("Jane Doe", f"Jane Doe{'x' * i}")
         resumes.append(resume_parse(resume_id=resume_upload(user=owner, file=uploaded(f"r{i}.txt", text.encode()), enqueue=False).pk))
-    mine = resumes[0]
+    # The last candidate judges nothing: what moves its clerk posting is the retrained ranker, not a "not relevant".
+    mine = resumes.pop()
     rank_before = Recommendation.objects.get(resume=mine, job=clerk).rank
     assert rank_before <= 2  # its words match the resume well: the untrained ranking puts it near the top
 

@@ -1,0 +1,101 @@
+"""Reading order of a resume PDF: a two-column page is read column by column, not line by line across both.
+
+pypdf's text follows the content stream; templates built from tables write a line of the sidebar, then a line of
+the main column, so both columns interleave. Here each text run's position (pypdf's visitor) is kept, a column
+edge is found from where runs start, and each column is read top to bottom.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from collections import Counter
+
+logger = logging.getLogger(__name__)
+# A column edge needs this many lines starting at it, some of them beside a run of the other column.
+MIN_COLUMN_LINES = 4
+MIN_SIDE_BY_SIDE = 2
+
+
+def _runs(page) -> list[tuple[float, float, str]]:
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if not text or not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        for i, part in enumerate(text.split("\n")):
+            if part.strip():
+                runs.append((round(x, 1), round(y - i * (size or 10), 1), part.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _lines(runs):
+    """Runs grouped into lines (same baseline within 2 points), top to bottom, each line left to right."""
+    lines: list[list[tuple[float, float, str]]] = []
+    for run in sorted(runs, key=lambda r: (-r[1], r[0])):
+        if lines and abs(lines[-1][0][1] - run[1]) <= 2:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return [sorted(line) for line in lines]
+
+
+def column_edge(runs, page_width: float) -> float | None:
+    """The x where a second column starts, or None for a one-column page."""
+    lines = _lines(runs)
+    starts = Counter()
+    beside = Counter()
+    for line in lines:
+        for i, (x, _, _) in enumerate(line):
+            if x > page_width * 0.25:
+                starts[round(x)] += 1
+                if i > 0:
+                    beside[round(x)] += 1
+    for x, _ in starts.most_common(3):
+        near = sum(c for s, c in starts.items() if abs(s - x) <= 2)
+        side = sum(c for s, c in beside.items() if abs(s - x) <= 2)
+        # Dates at a tab stop also start at one x, beside their titles, but on a few lines only; a column fills the page.
+        if near >= MIN_COLUMN_LINES and side >= MIN_SIDE_BY_SIDE and near >= 0.3 * len(lines):
+            return x - 2.5
+    return None
+
+
+def page_text(page) -> str | None:
+    """The page's text column by column, or None when the page is one column (keep pypdf's own text)."""
+    runs = _runs(page)
+    if not runs:
+        return None
+    width = float(page.mediabox.width)
+    edge = column_edge(runs, width)
+    if edge is None:
+        return None
+    columns = ([r for r in runs if r[0] < edge], [r for r in runs if r[0] >= edge])
+    out = []
+    for column in columns:
+        for line in _lines(column):
+            out.append(" ".join(r[2] for r in line))
+        out.append("")
+    return "\n".join(out).strip() + "\n"
+
+
+def pdf_reading_order(data: bytes) -> str | None:
+    """The whole PDF's text in reading order when any page has two columns; None when no page does."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        texts, changed = [], False
+        for page in reader.pages:
+            text = page_text(page)
+            if text is None:
+                text = page.extract_text() or ""
+            else:
+                changed = True
+            texts.append(text.replace("\x00", ""))
+    except Exception:  # the ordinary extraction already read this file; keep its text rather than fail
+        logger.warning("two-column reading failed; the plain text layer is kept", exc_info=True)
+        return None
+    return "\n\n".join(texts) if changed else None

@@ -1,0 +1,380 @@
+"""What a resume says about its writer, read from its layout: the contact block, jobs, schooling, certifications.
+
+Every fact keeps its offsets `(start, end, text)` in the resume text, so it can become an entity span. Precision
+comes first: a line that does not look like a name, a place or a degree leaves the field empty.
+"""
+from __future__ import annotations
+
+import re
+
+from resumes.pipeline import dates as D
+from resumes.pipeline.sections import heading_of, lines_with_offsets
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Digits grouped by spaces, dots, dashes or a bracketed area code, optionally after +country; 9 to 15 digits.
+PHONE = re.compile(r"(?<![\w/.+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{5,16}\d(?![\w/])")
+LINK = re.compile(r"(?:https?://|www\.)[^\s|,;]+|\b(?:[a-z0-9-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;]+", re.I)
+SEPARATORS = re.compile(r"\s*[|•·●▪]\s*|\s{3,}|\t+")
+
+TITLE_WORDS = re.compile(
+    r"\b(?:engineer|developer|analyst|manager|consultant|designer|architect|scientist|administrator|specialist|"
+    r"lead|director|officer|assistant|associate|intern|teacher|professor|lecturer|nurse|accountant|coordinator|executive|"
+    r"technician|representative|tester|programmer|trainer|supervisor|clerk|agent|advisor|adviser|counselor|counsellor|"
+    r"writer|editor|chef|cook|barista|cashier|receptionist|operator|driver|mechanic|electrician|carpenter|plumber|"
+    r"fellow|researcher|postdoc|president|vp|ceo|cfo|cto|coo|head|founder|owner|partner|auditor|economist|"
+    r"attorney|lawyer|paralegal|pharmacist|physician|therapist|dentist|surgeon|marketer|strategist|planner|"
+    r"recruiter|generalist|instructor|tutor|librarian|journalist|photographer|artist|producer|scrum master|"
+    r"waiter|waitress|server|bartender|housekeeper|nanny|caregiver|aide|worker|laborer|labourer|foreman|"
+    r"inspector|estimator|surveyor|buyer|merchandiser|bookkeeper|controller|treasurer|actuary|statistician|"
+    r"chemist|biologist|physicist|pilot|officer|guard|firefighter|paramedic|dispatcher|secretary|"
+    r"salesperson|sales|cook|chef de projet|gérant|ingénieur|entwickler|leiter)s?\b",
+    re.I,
+)
+# Words that are never part of a person's name: headings, credentials spelled out, resume words.
+NOT_NAME_WORDS = {
+    "certified", "certification", "certificate", "professional", "management", "project", "program", "resume", "résumé",
+    "curriculum", "vitae", "cv", "contact", "profile", "summary", "objective", "experience", "education", "skills",
+    "information", "personal", "details", "page", "phone", "email", "e-mail", "address", "mobile", "tel", "linkedin",
+    "github", "portfolio", "website", "references", "available", "request", "street", "road", "avenue", "city",
+    "university", "college", "school", "institute", "company", "inc", "ltd", "llc", "corp", "group", "services",
+    "solutions", "technologies", "systems", "international", "global", "national", "department", "hospital",
+    "senior", "junior", "principal", "chief", "staff", "data", "software", "business", "marketing", "finance",
+    "financial", "health", "care", "nursing", "registered", "licensed", "practical", "clinical", "medical",
+    "technical", "digital", "human", "resources", "customer", "service", "quality", "operations", "information",
+    "technology", "science", "engineering", "research", "development", "and", "of", "the", "for", "in", "with",
+    "to", "at", "on", "key", "core", "work", "history", "career", "employment", "objective", "highlights", "about",
+    "me", "languages", "interests", "hobbies", "awards", "achievements", "projects", "training", "mba", "pmp",
+}
+HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|miss|mx|prof|sir|dame)\.?\s+", re.I)
+# Letters after a name: degrees and licences ("Jane Roe, PMP, MBA", "Aisha Bello RN").
+CREDENTIALS = re.compile(
+    r"(?:[,\s]+(?:PMP|MBA|CPA|CFA|CMA|RN|LPN|BSN|MSN|NP|PA-C|MD|DO|PhD|Ph\.D\.?|JD|Esq\.?|PE|P\.E\.|CISSP|CISA|CISM|"
+    r"SHRM-CP|SHRM-SCP|PHR|SPHR|CSM|PMI-ACP|CHRP|CCNA|CCNP|MSc|MS|MA|BSc|BS|BA|MEng|CEng|FCA|ACA|ACCA|CIMA|LEED AP|"
+    r"Jr\.?|Sr\.?|II|III|IV))+\s*$"
+)
+_NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*\.?$")
+
+# Countries, US states and Canadian provinces: the last part of "City, Region" that makes a line a place.
+REGIONS = {
+    *"al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa "
+     "ri sc sd tn tx ut vt va wa wv wi wy dc on qc bc ab mb sk ns nb nl pe nsw vic qld wa sa tas act nt".split(),
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida", "georgia",
+    "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland",
+    "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada",
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma",
+    "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont",
+    "virginia", "washington", "west virginia", "wisconsin", "wyoming", "ontario", "quebec", "british columbia",
+    "alberta", "manitoba", "nova scotia", "usa", "us", "u.s.", "u.s.a.", "united states", "canada", "mexico", "brazil",
+    "argentina", "chile", "colombia", "peru", "uk", "u.k.", "united kingdom", "england", "scotland", "wales",
+    "ireland", "northern ireland", "france", "germany", "deutschland", "spain", "portugal", "italy", "netherlands",
+    "belgium", "switzerland", "austria", "poland", "czech republic", "czechia", "slovakia", "hungary", "romania",
+    "bulgaria", "greece", "turkey", "sweden", "norway", "denmark", "finland", "iceland", "estonia", "latvia",
+    "lithuania", "ukraine", "russia", "israel", "uae", "united arab emirates", "saudi arabia", "qatar", "kuwait",
+    "egypt", "morocco", "nigeria", "ghana", "kenya", "ethiopia", "south africa", "india", "pakistan", "bangladesh",
+    "sri lanka", "nepal", "china", "hong kong", "taiwan", "japan", "korea", "south korea", "singapore", "malaysia",
+    "indonesia", "philippines", "thailand", "vietnam", "australia", "new zealand", "maharashtra", "karnataka",
+    "tamil nadu", "telangana", "kerala", "gujarat", "delhi", "uttar pradesh", "west bengal", "haryana", "punjab",
+}
+
+
+def _span(line_start: int, line: str, piece: str, after: int = 0):
+    at = line.find(piece, after)
+    return (line_start + at, line_start + at + len(piece), piece) if at >= 0 else None
+
+
+def region_of(value: str) -> bool:
+    """Whether a place ends in a known country, state or province ("Brisbane QLD 4000, Australia")."""
+    last = re.sub(r"[\d\s]+$", "", value.rsplit(",", 1)[-1]).strip().lower()
+    return last in REGIONS or (len(last.split()) > 1 and last.split()[-1] in REGIONS and len(last.split()) <= 2)
+
+
+LOCATION = re.compile(r"[^\W\d_][\w .'’-]*?(?:,\s*[^\W\d_][\w .'’-]*?){1,2}(?:\s+\d{3,6})?(?=\s*$)")
+
+
+def location_in(piece: str) -> str | None:
+    """A place written as "City, Region" (region known), or None."""
+    piece = piece.strip().strip("-–—").strip()
+    if "@" in piece or sum(c.isdigit() for c in piece) > 6 or len(piece) > 60:
+        return None
+    m = LOCATION.fullmatch(piece)
+    if m and region_of(piece) and not TITLE_WORDS.search(piece.split(",")[0]):
+        return piece
+    return None
+
+
+def name_in(line: str) -> tuple[int, int, str] | None:
+    """(start, end, display name) of a person's name filling a line, in any case; None for anything else."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 60 or re.search(r"[@\d|:/]", stripped):
+        return None
+    lead = line.find(stripped)
+    core = CREDENTIALS.sub("", stripped).strip().rstrip(",")
+    honorific = HONORIFICS.match(core)
+    offset = lead + (honorific.end() if honorific else 0)
+    core = core[honorific.end():] if honorific else core
+    tokens = core.split()
+    if not 2 <= len(tokens) <= 4 or "," in core:
+        return None
+    if not all(_NAME_TOKEN.match(t) for t in tokens):
+        return None
+    if any(t.lower().strip(".") in NOT_NAME_WORDS for t in tokens) or TITLE_WORDS.search(core) or heading_of(core):
+        return None
+    if sum(len(t.strip(".")) == 1 for t in tokens) > 1:  # at most one middle initial
+        return None
+    display = core
+    if core.isupper() or core.islower():
+        display = " ".join(_capitalise(t) for t in tokens)
+    return offset, offset + len(core), display
+
+
+def _capitalise(token: str) -> str:
+    # "o'connell" -> "O'Connell", "garcía-lópez" -> "García-López", "j." -> "J."
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), token)
+
+
+def contact_block(text: str, sections) -> list[tuple[int, int, str]]:
+    """Lines that can hold contact facts: the block before the first heading, else the first 12 lines."""
+    contact = sections[0] if sections and sections[0].name == "contact" else None
+    lines = [l for l in lines_with_offsets(text, contact.start, contact.end)] if contact else []
+    if not any(l[2].strip() for l in lines):
+        lines = list(lines_with_offsets(text))[:12]
+    return lines
+
+
+def contact_facts(text: str, sections) -> dict:
+    """Name, headline (the title under the name) and location; each `(start, end, value)` or None."""
+    facts = {"name": None, "designation": None, "location": None}
+    lines = contact_block(text, sections)
+    for start, end, line in lines[:15]:
+        if facts["name"] is None:
+            found = name_in(line)
+            if found:
+                facts["name"] = (start + found[0], start + found[1], found[2])
+                continue
+        for piece in SEPARATORS.split(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if facts["location"] is None and location_in(piece):
+                facts["location"] = _span(start, line, piece)
+                continue
+            if (facts["designation"] is None and TITLE_WORDS.search(piece) and len(piece) < 60 and "@" not in piece
+                    and not heading_of(piece) and not D.RANGE.search(piece) and len(piece.split()) <= 7
+                    and not re.search(r"[.!?]$", piece)):
+                facts["designation"] = _span(start, line, piece)
+    # Two-column pages put the name anywhere in the sidebar: look once more through the first lines of the text.
+    if facts["name"] is None:
+        for start, end, line in list(lines_with_offsets(text))[:40]:
+            found = name_in(line)
+            if found and not heading_of(line):
+                facts["name"] = (start + found[0], start + found[1], found[2])
+                break
+    if facts["location"] is None:
+        for start, end, line in list(lines_with_offsets(text))[:40]:
+            piece = next((p.strip() for p in SEPARATORS.split(line) if location_in(p)), None)
+            if piece:
+                facts["location"] = _span(start, line, piece)
+                break
+    return facts
+
+
+def phone_in(text: str, *, limit: int = 3000) -> str:
+    """The first phone number in the resume's opening text: 9-15 digits, not a date range or a postcode."""
+    head = text[:limit]
+    for m in PHONE.finditer(head):
+        value = m.group().strip(" .-")
+        digits = sum(c.isdigit() for c in value)
+        if not 9 <= digits <= 15:
+            continue
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        line_end = head.find("\n", m.end())
+        line = head[line_start : line_end if line_end >= 0 else len(head)]
+        if D.RANGE.search(value) or (D.RANGE.search(line) and not value.startswith("+") and not re.search(r"\(\d", value)):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", value):
+            continue
+        return value
+    return ""
+
+
+# --- experience -------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–]|\d+[.)])\s+")
+_HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—]\s*|\s+-\s+|\s{3,}|\t+")
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET.match(line))
+
+
+def _description(line: str) -> bool:
+    """A sentence about the job, not a title or company line."""
+    words = line.split()
+    return len(words) > 10 or bool(re.search(r"[.;:]$", line.strip())) and len(words) > 7
+
+
+def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:
+    """A header line cut at its separators, then at commas, each piece with offsets."""
+    out, at = [], 0
+    for piece in _HEADER_SPLIT.split(line):
+        if not piece or not piece.strip(" ,()"):
+            at = line.find(piece, at) + len(piece) if piece else at
+            continue
+        begin = line.find(piece, at)
+        at = begin + len(piece)
+        if location_in(piece):
+            out.append((line_start + begin, line_start + at, piece.strip(), "location"))
+            continue
+        inner = 0
+        for part in piece.split(","):
+            part_begin = piece.find(part, inner)
+            inner = part_begin + len(part)
+            clean = part.strip(" ()")
+            if clean:
+                offset = line_start + begin + part_begin + part.find(clean)
+                out.append((offset, offset + len(clean), clean, ""))
+    return out
+
+
+def _job_from(headers: list[tuple[int, str]]) -> dict:
+    """Title, company and location from a job's header lines (title first or company first)."""
+    fragments = [f for start, line in headers for f in _fragments(start, line)]
+    title = next((f for f in fragments if not f[3] and TITLE_WORDS.search(f[2])), None)
+    plain = [f for f in fragments if not f[3]]
+    if title is None and plain:
+        title = plain[0]
+    company = next((f for f in plain if f is not title), None)
+    location = next((f for f in fragments if f[3] == "location"), None)
+    if company is not None:
+        # Whatever follows the company on its line is where it is ("Shopify, Toronto").
+        later = [f for f in plain if f is not title and f is not company and f[0] > company[0]]
+        if location is None and later and len(later[0][2].split()) <= 3:
+            location = later[0]
+    return {"title": title[:3] if title else None, "company": company[:3] if company else None,
+            "location": location[:3] if location else None}
+
+
+def experience_entries(text: str, sections) -> list[dict]:
+    """Each job in the experience sections: title, company, location (offsets), dates, achievements."""
+    jobs = []
+    for section in sections:
+        if section.name != "experience":
+            continue
+        pending: list[tuple[int, str]] = []
+        current = None
+        awaiting_header = False
+        section_jobs = []
+        for start, end, line in lines_with_offsets(text, section.start, section.end):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            m = D.RANGE.search(line)
+            if m:
+                before, after = line[: m.start()], line[m.end():]
+                headers = list(pending)
+                for piece, offset in ((before, 0), (after, m.end())):
+                    if piece.strip(" ,|()-–—:\t"):
+                        headers.append((start + offset, piece))
+                start_month, end_month = D.parse_range(m)
+                current = {**_job_from(headers), "dates": (start + m.start(), start + m.end()),
+                           "start": start_month, "end": end_month, "current": not re.search(r"\d", m.group("end")),
+                           "achievements": []}
+                awaiting_header = not headers
+                section_jobs.append(current)
+                pending = []
+                continue
+            if is_bullet(line) or (current is not None and _description(stripped)):
+                if pending and (current is None or current.get("dates") is None or not awaiting_header):
+                    # A job written without dates: its header lines come right before its bullets.
+                    current = {**_job_from(pending), "dates": None, "start": None, "end": None, "current": False, "achievements": []}
+                    section_jobs.append(current)
+                    pending = []
+                if current is not None:
+                    current["achievements"].append(_BULLET.sub("", line).strip())
+                awaiting_header = False
+                continue
+            if awaiting_header and current is not None:
+                # Dates came first ("Jan 2020 - Present" then "Title, Company"): the next lines name the job.
+                merged = _job_from([(start, line)])
+                for key in ("title", "company", "location"):
+                    if current[key] is None and merged[key] is not None:
+                        current[key] = merged[key]
+                    elif key == "title" and current["company"] is None and merged["title"] is not None and current["title"] is not None:
+                        current["company"] = merged["title"]
+                if current["title"] and current["company"]:
+                    awaiting_header = False
+                continue
+            pending.append((start, line))
+            pending = pending[-3:]
+        if pending and not any(j["dates"] for j in section_jobs):
+            # No dates anywhere in the section: each header line with a separator is one job.
+            for start, line in pending:
+                job = _job_from([(start, line)])
+                if job["company"]:
+                    section_jobs.append({**job, "dates": None, "start": None, "end": None, "current": False, "achievements": []})
+        jobs.extend(section_jobs)
+    return jobs
+
+
+# --- education ---------------------------------------------------------------------------------
+
+DEGREE_WORDS = re.compile(
+    r"(?i:\b(?:bachelor(?:'s)?|master(?:'s)?|doctor(?:ate)?|associate(?:'s)?|diploma|degree|laurea|licence|licenciatura|"
+    r"high school|secondary school|ged|a-levels?|baccalaur[ée]at|abitur|honours|hons)\b)"
+    r"|(?<![\w.])(?:B\.?\s?S\.?c?|B\.?\s?A|B\.?\s?E(?:ng)?|B\.?\s?Tech|B\.?\s?Com|BBA|BFA|BCA|BSN|B\.?\s?Ed|B\.?\s?Arch|"
+    r"M\.?\s?S\.?c?|M\.?\s?A|M\.?\s?E(?:ng)?|M\.?\s?Tech|M\.?\s?Com|MBA|MFA|MCA|MSN|M\.?\s?Ed|M\.?\s?Phil|MPH|MPA|"
+    r"Ph\.?\s?D|D\.?\s?Phil|Ed\.?\s?D|LL\.?\s?[BM]|J\.?\s?D|M\.?\s?D|Pharm\.?\s?D|HSC|SSC|Ing)\b\.?",
+)
+SCHOOL_WORDS = re.compile(
+    r"\b(?:university|universit[éàä]t?|universidad|universidade|college|institute|school|academy|polytechnic|"
+    r"politecnico|hochschule|conservatory|seminary|iit|nit)\b", re.I)
+
+
+def education_entries(text: str, sections) -> list[dict]:
+    """Degree, school and year per entry, each `(start, end, text)`; a degree line starts an entry."""
+    entries = []
+    for section in sections:
+        if section.name != "education":
+            continue
+        for start, end, line in lines_with_offsets(text, section.start, section.end):
+            if not line.strip():
+                continue
+            body = _BULLET.sub("", line)
+            body_at = start + line.find(body)
+            fragments = [f for f in _fragments(body_at, body) if f[3] != "location"] or []
+            degree = next((f for f in fragments if DEGREE_WORDS.search(f[2]) and not (SCHOOL_WORDS.search(f[2]) and f is not fragments[0])), None)
+            school = next((f for f in fragments if SCHOOL_WORDS.search(f[2]) and f is not degree), None)
+            if degree and SCHOOL_WORDS.search(degree[2]) and not re.search(r"diploma|degree", degree[2], re.I) and school is None:
+                school, degree = degree, None
+            years = list(D.YEAR.finditer(line))
+            if degree:
+                value = D.YEAR.sub("", degree[2]).strip(" ,()-–")
+                value = re.sub(r"\s*\b(?:expected|graduated|class of)\s*$", "", value, flags=re.I).strip(" ,()-–")
+                degree = (degree[0], degree[0] + len(value), value) if value else None
+            if degree:
+                entries.append({"degree": degree, "institution": None, "year": None})
+            elif not entries:
+                if not school:
+                    continue
+                entries.append({"degree": None, "institution": None, "year": None})
+            entry = entries[-1]
+            if school and entry["institution"] is None:
+                entry["institution"] = school[:3]
+            if years and entry["year"] is None:
+                y = years[-1]
+                entry["year"] = (start + y.start(), start + y.end(), y.group())
+    return entries
+
+
+def certifications(text: str, sections) -> list[tuple[int, int, str]]:
+    """Each line of the certifications sections, without its bullet."""
+    out = []
+    for section in sections:
+        if section.name != "certifications":
+            continue
+        for start, end, line in lines_with_offsets(text, section.start, section.end):
+            body = _BULLET.sub("", line).strip()
+            if body and len(body) <= 120:
+                at = start + line.find(body)
+                out.append((at, at + len(body), body))
+    return out
