@@ -91,7 +91,7 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
     threshold = CLAUSE_THRESHOLD if threshold is None else threshold
     floor = threshold - POSSIBLE_MARGIN
     passages = C.passages(sents)
-    best: dict[str, tuple[float, C.Passage]] = {}
+    best: dict[str, tuple[float, float, C.Passage]] = {}  # label: (rank, score, passage)
     for start in range(0, len(passages), PASSAGE_BATCH):
         batch = passages[start : start + PASSAGE_BATCH]
         for passage, prediction in zip(batch, predict([p.text for p in batch])):
@@ -100,15 +100,16 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
                 if score < floor or not _operative_for(label, passage, kind, heading) or C.denies(label, passage.text):
                     continue
                 shape = C.CATEGORIES[label][0]
+                rank = score
                 if shape in VALUE_SHAPES:  # the operative clause states the value; a passage that only names the topic does not
-                    score += 0.05 if normalisers.answer_for(shape, passage.text) else -0.1
-                if score >= floor and (label not in best or score > best[label][0]):
-                    best[label] = (float(score), passage)
+                    rank += 0.05 if normalisers.answer_for(shape, passage.text) else -0.1
+                if label not in best or rank > best[label][0]:
+                    best[label] = (rank, float(score), passage)
     terms = []
     for label in C.LABELS:  # CUAD's order: parties and dates first, as a lawyer reads them
         if label not in best:
             continue
-        score, passage = best[label]
+        _, score, passage = best[label]
         shape = C.CATEGORIES[label][0]
         answer = normalisers.answer_for(shape, passage.text)
         if label == "Document Name":

@@ -32,8 +32,7 @@ def risk_flags(key_terms: list[dict], sentences: list[Sentence]) -> list[dict]:
     by_category = {t["category"]: t for t in key_terms}
     out = []
     for flag, (why, categories, condition) in RISKS.items():
-        # Only what the contract says for certain raises a flag; a "possible" term is shown, never flagged.
-        source = next((by_category[c] for c in categories if c in by_category and by_category[c].get("status", "yes") == "yes"), None)
+        source = next((by_category[c] for c in categories if c in by_category), None)
         if condition == "short_notice":
             if source is None:
                 continue
@@ -56,5 +55,7 @@ def risk_flags(key_terms: list[dict], sentences: list[Sentence]) -> list[dict]:
             source = {"text": hit.text, "start": hit.start, "end": hit.end}
         if source is None:
             continue
-        out.append({"flag": flag, "why": why, "text": source["text"], "start": source["start"], "end": source["end"]})
+        # A flag raised from a "possible" key term is itself only possible: the reader sees which.
+        out.append({"flag": flag, "why": why, "text": source["text"], "start": source["start"], "end": source["end"],
+                    "status": source.get("status", "yes")})
     return out

@@ -49,7 +49,7 @@ def test_key_terms_of_a_contract_with_known_parties_dates_law_and_cap():
     assert terms["Notice Period to Terminate Renewal"]["answer"] == "30 days"
     cap = terms["Cap on Liability"]
     assert cap["answer"] == "yes" and CONTRACT[cap["start"]:cap["end"]].startswith("In no event shall either party's aggregate liability")
-    assert 0.5 <= cap["confidence"] <= 1
+    assert cap["status"] == "possible"  # its patterns alone were right on under 3 in 4 CUAD training contracts
 
 
 def test_risk_flags_cite_the_excerpt_that_raised_them():
