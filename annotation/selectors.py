@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.http import Http404
 
 from annotation import agreement
-from annotation.masking import mask_many
+from annotation import privacy
 from annotation.models import Annotation, AnnotationTask, ExportJob, Flag
 from suite import access
 from suite.ml.models import ModelOutput
@@ -51,17 +51,17 @@ def task_input_for(*, task: AnnotationTask, user):
     if not task.personal or (task.subject_owner_id and task.subject_owner_id == user.pk):
         return task.input
 
-    owner = task.subject_owner
-    names = [n for n in (owner.first_name, owner.last_name, owner.username) if n] if owner else []
-    if isinstance(task.input, str):
-        return mask_many([task.input], known_names=names)[0]
-    if isinstance(task.input, list):
-        return mask_many([str(m) for m in task.input], known_names=names)
-    if isinstance(task.input, dict):
-        keys = [k for k, v in task.input.items() if isinstance(v, str)]
-        masked = mask_many([task.input[k] for k in keys], known_names=names)
-        return {**task.input, **dict(zip(keys, masked))}
-    return task.input
+    # Every text at any depth (a preference item's options too); spans tasks keep offsets so they stay editable.
+    return privacy.shown_to(
+        task.input, viewer=user, owner=task.subject_owner, keep_offsets=task.feedback_type == "spans",
+    )
+
+
+def task_value_for(*, task: AnnotationTask, user, value):
+    """An answer or prediction of a personal task (free text may quote the input) as `user` may see it."""
+    if not task.personal or value is None:
+        return value
+    return privacy.shown_to(value, viewer=user, owner=task.subject_owner, keep_offsets=task.feedback_type == "spans")
 
 
 def export_rows(*, kind: str, scope: str = "accepted", user=None, chunk_size: int = 500):
@@ -87,7 +87,8 @@ def export_rows(*, kind: str, scope: str = "accepted", user=None, chunk_size: in
         yield {
             "task": task.pk, "kind": task.kind, "feedback_type": task.feedback_type, "group": task.group,
             "input": task_input_for(task=task, user=viewer) if task.personal else task.input,
-            "result": annotation.result if annotation else None, "prediction": task.prediction,
+            "result": task_value_for(task=task, user=viewer, value=annotation.result if annotation else None),
+            "prediction": task_value_for(task=task, user=viewer, value=task.prediction),
             "prediction_score": task.prediction_score,
             "model_version": task.prediction_version.number if task.prediction_version_id else None,
             "status": task.status, "source": task.source,

@@ -225,8 +225,8 @@ def _task_page(request, task: AnnotationTask, *, answer_form=None, skip_form=Non
         "multilabel": bool(kind and kind.task_type == K.MULTILABEL),
         "input": shown,
         "suggestion": suggestion,
-        # On masked text the offsets would not match the original, so spans there cannot be edited.
-        "editable": not (feedback == FeedbackType.SPANS and masked),
+        # Spans tasks are masked with stand-ins of the same length (annotation.privacy), so offsets still fit.
+        "editable": True,
         "correction_mode": editor["correction_mode"],
         # A refused answer comes back as it was given, so the annotator fixes it rather than starting over.
         "answer": _posted_answer(answer_form),
@@ -336,8 +336,8 @@ def _answer_view(task: AnnotationTask, result, *, shown, masked: bool, suggestio
             return {"chosen": chosen + 1, "option": options[chosen]}
         return {"raw": result}
     if feedback == FeedbackType.SPANS:
-        if masked or not isinstance(shown, str) or not isinstance(result, list):
-            return {"span_list": result}  # masked text: the offsets point into the original, so no highlighting
+        if not isinstance(shown, str) or not isinstance(result, list):
+            return {"span_list": result}
         kind = _model_kind(task.kind)
         return {"segments": _span_segments(shown, result, kind.labels if kind else ()), "count": len(result)}
     if feedback == FeedbackType.CORRECTION:

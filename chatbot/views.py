@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annotation.masking import mask_many
+from annotation.privacy import UNMASKED_VIEW
 from annotation.services import audit_record
 from chatbot import forms, selectors, services
 from chatbot.api import ics_response
@@ -100,7 +101,7 @@ def inbox_conversation(request, pk: int):
     rows = list(selectors.message_list(conversation=conversation))
     unmasked = request.GET.get("unmask") == "1"
     if unmasked:
-        audit_record(user=request.user, action="chatbot.conversation.unmask", detail=f"conversation {conversation.pk}")
+        audit_record(user=request.user, action=UNMASKED_VIEW, detail=f"conversation {conversation.pk}")
         texts = [m.text for m in rows]
     else:
         owner = conversation.owner

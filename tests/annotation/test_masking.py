@@ -408,3 +408,90 @@ def test_mask_many_uses_known_names_in_every_message():
 def test_mask_many_of_no_messages_is_empty():
     assert mask_many([]) == []
     assert mask("") == ("", [])
+
+
+# --- names without cue words, places, postcodes and national ids (issue 15) ------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Yesterday Tahnee Nez drove me to the clinic.", "Tahnee Nez"),  # sentence-initial word before a name
+        ("Can Fionnuala Breathnach, my carer, pick up the tablets?", "Fionnuala Breathnach"),
+        ("Today Obiageli Nwankwo said the rash is spreading.", "Obiageli Nwankwo"),
+        ("Perhaps Xiaoming Guo could bring my notes.", "Xiaoming Guo"),
+        ("The nurse said Kenji Watanabe should fast from midnight.", "Kenji Watanabe"),
+        ("I asked Ji-ho Seo about the inhaler.", "Ji-ho Seo"),
+        ("My records list Thuy Pham as next of kin.", "Thuy Pham"),
+        ("Ask Mohammed Al-Zahrani to call back.", "Mohammed Al-Zahrani"),
+        ("Only Bartłomiej Zieliński knows my history.", "Bartłomiej Zieliński"),
+        ("Last week Itzel Huerta took my blood pressure.", "Itzel Huerta"),
+        ("Both Marcos Figueiredo and I had the flu.", "Marcos Figueiredo"),
+        ("The form says Anneke van der Linden signed it.", "Anneke van der Linden"),
+        ("When Rawiri Tapsell visited, he brought soup.", "Rawiri Tapsell"),
+        ("Sunday Kofi Asante helped me to the car.", "Kofi Asante"),
+    ],
+)
+def test_names_from_many_cultures_are_masked_without_a_cue(text, name):
+    masked, _ = mask(text)
+
+    for word in name.split():
+        if word[0].isupper():
+            assert word not in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("I moved from Leeds last year.", "Leeds"),
+        ("My sister lives in Cork now.", "Cork"),
+        ("Send it to 14 Birchwood Close, Swindon SN3 4PL please.", "SN3 4PL"),
+        ("My address is 77 Avenue Road, Toronto, ON M5R 2G3.", "M5R 2G3"),
+        ("Post to 9 Ashgrove, Dublin D08 VF8H.", "D08 VF8H"),
+        ("I live at Keizersgracht 120, 1015 CX Amsterdam.", "1015 CX"),
+        ("We stay near 3 Jarvis Street, Hamilton 3204.", "3204"),
+    ],
+)
+def test_cities_and_postcodes_of_several_countries_are_masked(text, secret):
+    assert secret not in mask(text)[0]
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("My NHS number is 485 777 3456.", "485 777 3456"),
+        ("NHS 4857773456 on the letter.", "4857773456"),  # checked by its mod-11 digit, no cue needed
+        ("NI number QQ 12 34 56 C for the form.", "QQ 12 34 56 C"),
+        ("My National Insurance is AB123456D.", "AB123456D"),
+        ("SIN: 046 454 286.", "046 454 286"),
+        ("PPS number 1234567TW please.", "1234567TW"),
+        ("Aadhaar 2345 6789 0124 is on file.", "2345 6789 0124"),
+    ],
+)
+def test_national_ids_of_several_countries_are_masked(text, secret):
+    masked = mask(text)[0]
+    assert secret not in masked
+    assert not any(group in masked for group in secret.split() if len(group) >= 3 and group.isdigit())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My Parkinson's disease is worse in the mornings.",
+        "Reading the leaflet, I saw Insulin Glargine 20 units is the dose.",
+        "Yesterday the Summer heat made my Asthma worse.",
+    ],
+)
+def test_capitalised_medical_and_everyday_words_stay_readable(text):
+    assert mask(text)[0] == text
+
+
+def test_offset_keeping_mask_has_the_originals_length_and_hides_the_value():
+    from annotation.masking import mask_many_keeping_offsets
+
+    text = "Ring Eilidh MacLeod on 07700 900461 in Inverness."
+    masked = mask_many_keeping_offsets([text])[0]
+
+    assert len(masked) == len(text)
+    assert "Eilidh" not in masked and "900461" not in masked and "Inverness" not in masked
+    assert masked.startswith("Ring [NAME]")
