@@ -353,3 +353,170 @@ class HuggingFaceExporter(Exporter):
         finally:
             shutil.rmtree(cache, ignore_errors=True)
         return count
+
+
+# --- doccano ----------------------------------------------------------------------------------------
+
+
+@register_exporter
+class DoccanoExporter(Exporter):
+    """doccano JSONL as its exports write it, one `{"id", "text", "label"}` a line, imported back by doccano's
+    "JSONL" upload: spans as `[start, end, label]`, a classification as `[label]`, labels as a list, a
+    correction or summary as `[text]`. Preferences and ratings have no doccano form and are left out."""
+
+    name = "doccano"
+    description = "doccano JSONL: {id, text, label} with spans [start, end, label], category lists or text answers."
+    TASK_TYPES = (K.TOKEN_CLASSIFICATION, K.CLASSIFICATION, K.MULTILABEL, K.SEQ2SEQ)
+
+    def check(self, kind, options):
+        if kind.task_type not in self.TASK_TYPES:
+            raise FormatError("", f"doccano holds spans, categories and text answers; {kind.name} is a {kind.task_type} kind")
+
+    @staticmethod
+    def label(result, task_type):
+        if task_type == K.TOKEN_CLASSIFICATION:
+            return [list(span) for span in result]
+        if task_type == K.MULTILABEL:
+            return list(result)
+        return [result]
+
+    def write(self, rows, path, *, kind, options):
+        count = 0
+        with _open(path) as out:
+            for row in rows:
+                if row["feedback_type"] != kind.feedback_type or not isinstance(row["input"], str):
+                    continue
+                answer = row["result"] if row["result"] is not None else None
+                record = {"id": row["task"], "text": row["input"],
+                          "label": self.label(answer, kind.task_type) if answer is not None else []}
+                if row["group"]:
+                    record["group"] = row["group"]
+                out.write(_dump(record) + "\n")
+                count += 1
+        return count
+
+
+# --- SQuAD ------------------------------------------------------------------------------------------
+
+SQUAD_QUESTION = 'Highlight the parts (if any) of this text related to "{label}".'
+
+
+@register_exporter
+class SquadExporter(Exporter):
+    """SQuAD 2.0 JSON (the form CUAD_v1.json is published in): one document per item, one question per label.
+
+    A span answer gives its exact text and `answer_start`; a passage labelled with a key term (multilabel
+    or classification) answers with the whole passage; a label the item lacks is an unanswerable question
+    (`is_impossible`). Option `question` is the wording, with `{label}` where the label goes.
+    """
+
+    name = "squad"
+    description = "SQuAD 2.0 JSON of key terms: per item and label, answers with answer_start, or is_impossible."
+    extension = ".json"
+
+    def check(self, kind, options):
+        if kind.task_type not in (K.TOKEN_CLASSIFICATION, K.MULTILABEL, K.CLASSIFICATION) or not kind.labels:
+            raise FormatError("", f"SQuAD questions ask for a label's text; {kind.name} is a {kind.task_type} kind without labels")
+        if "{label}" not in options.get("question", "{label}"):
+            raise FormatError("", "the question option needs {label} where the label goes")
+
+    @staticmethod
+    def answers(row, kind, label) -> list[dict]:
+        text, result = row["input"], row["result"]
+        if kind.task_type == K.TOKEN_CLASSIFICATION:
+            return [{"text": text[s:e], "answer_start": s} for s, e, name in result if name == label]
+        chosen = result if isinstance(result, list) else [result]
+        return [{"text": text, "answer_start": 0}] if label in chosen else []
+
+    def write(self, rows, path, *, kind, options):
+        template, count = options.get("question") or SQUAD_QUESTION, 0
+        with _open(path) as out:
+            out.write('{"version": "v2.0", "data": [')
+            for row in rows:
+                if row["result"] is None or row["feedback_type"] != kind.feedback_type or not isinstance(row["input"], str):
+                    continue
+                qas = []
+                for label in kind.labels:
+                    answers = self.answers(row, kind, label)
+                    qas.append({"id": f"task-{row['task']}__{label}", "question": template.format(label=label),
+                                "answers": answers, "is_impossible": not answers})
+                document = {"title": row["group"] or f"task-{row['task']}", "paragraphs": [{"context": row["input"], "qas": qas}]}
+                out.write(("," if count else "") + "\n" + _dump(document))
+                count += 1
+            out.write("\n]}\n")
+        return count
+
+
+# --- the generative tier: DPO and KTO, as TRL reads them ----------------------------------------------
+
+
+@register_exporter
+class DPOExporter(Exporter):
+    """DPO pairs exactly as TRL's DPOTrainer reads them: `{"prompt", "chosen", "rejected"}` and nothing else.
+
+    From preferences (the chosen option against each other; a ranking gives every ordered pair) and, unless
+    the option `corrections` is false, from corrections that changed the model's answer (correction over it).
+    """
+
+    name = "dpo"
+    description = "DPO JSONL for TRL: prompt, chosen, rejected (preferences and corrections)."
+
+    def write(self, rows, path, *, kind, options):
+        corrections = options.get("corrections", True) not in (False, "false", "0", "no")
+        count = 0
+        with _open(path) as out:
+            for row in rows:
+                for prompt, chosen, rejected in PreferenceExporter.pairs(row, corrections=corrections):
+                    out.write(_dump({"prompt": _text(prompt), "chosen": _text(chosen), "rejected": _text(rejected)}) + "\n")
+                    count += 1
+        return count
+
+
+def kto_rows(row):
+    """(prompt, completion, desirable) judgements a row holds: thumbs as people gave them.
+
+    A rating of 4-5 is a thumbs up, 1-2 a thumbs down (3 says neither); a preference marks its chosen option
+    up and the others down; a correction marks the corrected answer up and the model's answer it replaced
+    down; a flagged output nobody has corrected yet is a thumbs down on what the model said.
+    """
+    result, prediction, task_input = row["result"], row["prediction"], row["input"]
+    if row["feedback_type"] == PREFERENCE:
+        if result is None:
+            return
+        best, options = _best_option(result), task_input["options"]
+        for index, option in enumerate(options):
+            yield task_input["prompt"], option, index == best
+        return
+    if row["feedback_type"] == "rating":
+        if result is not None and result != 3:
+            yield task_input, prediction, result >= 4
+        return
+    if result is not None:
+        yield task_input, result, True
+        if prediction is not None and prediction != result:
+            yield task_input, prediction, False
+    elif row["source"] == "flag" and prediction is not None:
+        yield task_input, prediction, False
+
+
+@register_exporter
+class KTOExporter(Exporter):
+    """KTO rows exactly as TRL's KTOTrainer reads them: `{"prompt", "completion", "label"}` with a boolean label.
+
+    Thumbs up and down come from ratings, preferences, corrections and flags (see `kto_rows`); export with
+    scope `all` to include flagged outputs nobody has corrected yet.
+    """
+
+    name = "kto"
+    description = "KTO JSONL for TRL: prompt, completion, label (true: desirable) from ratings, preferences, corrections, flags."
+
+    def write(self, rows, path, *, kind, options):
+        count = 0
+        with _open(path) as out:
+            for row in rows:
+                for prompt, completion, desirable in kto_rows(row):
+                    if completion is None:
+                        continue
+                    out.write(_dump({"prompt": _text(prompt), "completion": _text(completion), "label": bool(desirable)}) + "\n")
+                    count += 1
+        return count

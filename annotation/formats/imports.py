@@ -1,4 +1,4 @@
-"""Import formats: Label Studio JSON, JSON lines, CSV and the QA-Feedback data of Fine-Grained RLHF.
+"""Import formats: Label Studio JSON, doccano JSONL, JSON lines, CSV and the QA-Feedback data of Fine-Grained RLHF.
 
 Importers only parse: each yields `(where, item)` and raises FormatError, naming the line or item, where
 the file cannot be read. Whether an item fits the kind (known labels, spans inside the text, at least two
@@ -336,6 +336,71 @@ class LabelStudioImporter(Importer):
         item["external_id"] = f"labelstudio:{task['id']}" if task.get("id") is not None else ""
         item["annotator_ref"] = _ls_annotator(chosen) if chosen else ""
         return item
+
+
+# --- doccano ------------------------------------------------------------------------------------
+
+
+def _doccano_spans(where: str, record: dict) -> list[list] | None:
+    """Spans of a doccano record: `label: [[start, end, "L"]]` (sequence labelling) or `entities` (relation mode)."""
+    if isinstance(record.get("entities"), list):
+        spans = []
+        for entity in record["entities"]:
+            if not isinstance(entity, dict) or not {"start_offset", "end_offset", "label"} <= set(entity):
+                raise FormatError(where, f"an entity needs start_offset, end_offset and label: {entity!r}")
+            spans.append([entity["start_offset"], entity["end_offset"], entity["label"]])
+        return sorted(spans)
+    labels = record.get("label", record.get("labels"))
+    if labels is None:
+        return None
+    if not isinstance(labels, list) or not all(isinstance(s, list) and len(s) == 3 for s in labels):
+        raise FormatError(where, f"sequence labels are [[start, end, label], ...], not {labels!r}")
+    return sorted([list(s) for s in labels])
+
+
+@register_importer
+class DoccanoImporter(Importer):
+    """doccano JSONL as doccano exports it: `{"id", "text", "label", ...}` a line.
+
+    - sequence labelling (token_classification kinds): `label: [[start, end, "LABEL"], ...]`, or `entities:
+      [{"start_offset", "end_offset", "label"}]` from a relation project;
+    - text classification: `label: ["positive"]` (one label; a multilabel kind takes the list);
+    - sequence to sequence: `label: ["the target text"]` (the first text).
+    An empty `label` makes an item to annotate (doccano writes unlabelled documents that way too, so it cannot
+    mean "no entities here"). Other fields (`Comments`, `meta`) are ignored.
+    """
+
+    name = "doccano"
+    description = "doccano JSONL: {text, label} with spans [start, end, label], category lists or target texts."
+
+    def parse(self, stream, *, kind):
+        for number, record in json_lines(stream, "doccano JSONL"):
+            where = f"line {number}"
+            if not isinstance(record, dict) or not isinstance(record.get("text", record.get("data")), str):
+                raise FormatError(where, "a doccano record needs 'text'")
+            text = record.get("text", record.get("data"))
+            if kind.task_type == K.TOKEN_CLASSIFICATION:
+                result = _doccano_spans(where, record)
+            else:
+                labels = record.get("label", record.get("labels"))
+                labels = [labels] if isinstance(labels, str) else (labels or [])
+                if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+                    raise FormatError(where, f"'label' is a list of labels or texts, not {labels!r}")
+                if kind.task_type == K.MULTILABEL:
+                    result = labels or None
+                elif kind.task_type == K.CLASSIFICATION and len(labels) > 1:
+                    raise FormatError(where, f"{kind.name} takes one label per text; this line has {labels}")
+                elif kind.task_type in (K.CLASSIFICATION, K.SEQ2SEQ):
+                    result = labels[0] if labels else None
+                else:
+                    raise FormatError("", f"doccano holds spans, categories and texts; {kind.name} is a {kind.task_type} kind")
+            meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+            group = record.get("group") or meta.get("group") or (f"doccano-{record['id']}" if record.get("id") is not None else "")
+            # doccano writes unlabelled documents with `label: []` too: an empty answer is no answer, not "nothing here".
+            item = _item(text, group=str(group), result=result or None)
+            if record.get("id") is not None:
+                item["external_id"] = f"doccano:{record['id']}"
+            yield where, item
 
 
 # --- QA-Feedback (Fine-Grained RLHF) --------------------------------------------------------------

@@ -83,7 +83,7 @@ class TestRegistry:
             get_importer("xlsx")
         # Domain apps add their own formats (cuad, dotin, ...), so only the built-in ones are checked.
         assert all(name in str(caught.value) for name in ("csv", "jsonl", "labelstudio", "qa_feedback"))
-        with pytest.raises(formats.UnknownFormat, match="known export formats: conll, hf, jsonl, labelstudio, preference, sft"):
+        with pytest.raises(formats.UnknownFormat, match="known export formats: conll, doccano, dpo, hf, jsonl, kto, labelstudio, preference, sft, squad"):
             get_exporter("xml")
 
     def test_another_app_can_register_a_format(self, monkeypatch, tmp_path):
@@ -410,7 +410,7 @@ class TestApi:
         response = reviewer.post("/api/annotation/exports/", {"kind": "tests.skills", "format": "xml"}, format="json")
 
         assert response.status_code == 400
-        assert "known export formats: conll, hf, jsonl, labelstudio, preference, sft" in response.json()["error"]["message"]
+        assert "known export formats: conll, doccano, dpo, hf, jsonl, kto, labelstudio, preference, sft, squad" in response.json()["error"]["message"]
         assert not ExportJob.objects.exists()
 
     def test_someone_elses_export_is_not_found(self):
@@ -642,3 +642,203 @@ class TestLabelStudioExports:
             "accepted": "true", "labels": RESUME_LABELS}, format="multipart")
         assert done.status_code == 201 and done.json()["report"]["unmapped_labels"] == {"not_in_mapping": 1}
         assert AnnotationTask.objects.count() == 2
+
+
+# --- datasets as published: CUAD and doccano; SQuAD, DPO and KTO out ------------------------------------
+
+CONTRACTS = {
+    "ACMECORP_01_01_2019-EX-10-SUPPLY AGREEMENT": (
+        "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into by and between Acme Corp. (\"Buyer\") and Widget Ltd. "
+        "(\"Seller\") on January 1, 2019. Seller shall deliver the goods monthly. The parties shall meet each quarter. "
+        "This Agreement shall be governed by the laws of the State of New York. Either party may terminate this "
+        "Agreement upon ninety days notice. Invoices are payable within thirty days."
+    ),
+    "GLOBEX_05_05_2020-EX-10.2-LICENSE AGREEMENT": (
+        "LICENSE AGREEMENT\n\nGlobex Inc. grants Initech LLC a license to the Software. Initech shall pay the fees "
+        "in advance. This Agreement is governed by the laws of Delaware. Notices shall be sent in writing."
+    ),
+}
+
+
+def cuad_answers(name: str) -> dict[str, list[str]]:
+    text = CONTRACTS[name]
+    law = next(s for s in text.split(". ") if "governed by" in s)
+    answers = {"Governing Law": [law], "Document Name": [text.split("\n")[0]]}
+    if "terminate" in text:
+        answers["Termination For Convenience"] = [next(s for s in text.split(". ") if "terminate" in s)]
+    return answers
+
+
+def write_cuad_squad(path: Path) -> Path:
+    """A CUAD_v1.json as published: SQuAD 2.0, one paragraph per contract, a question per category with ids
+    `<contract>__<Category>`, unanswerable ones with no answers."""
+    data = []
+    for name, text in CONTRACTS.items():
+        answers = cuad_answers(name)
+        qas = []
+        for category in ("Document Name", "Parties", "Governing Law", "Termination For Convenience"):
+            found = [{"text": a, "answer_start": text.index(a)} for a in answers.get(category, [])]
+            qas.append({"answers": found, "id": f"{name}__{category}", "is_impossible": not found,
+                        "question": f'Highlight the parts (if any) of this contract related to "{category}" that should be '
+                                    f"reviewed by a lawyer. Details: ..."})
+        data.append({"title": name, "paragraphs": [{"qas": qas, "context": text}]})
+    path.write_text(json.dumps({"version": "aok_v1.0", "data": data}), encoding="utf-8")
+    return path
+
+
+def write_cuad_folder(root: Path) -> Path:
+    """The CUAD_v1 folder layout: full_contract_txt/*.txt and master_clauses.csv (Filename names the PDF)."""
+    folder = root / "CUAD_v1"
+    (folder / "full_contract_txt").mkdir(parents=True)
+    (folder / "full_contract_pdf").mkdir()
+    columns = ["Filename", "Document Name", "Document Name-Answer", "Parties", "Parties-Answer", "Governing Law",
+               "Governing Law-Answer", "Termination For Convenience", "Termination For Convenience-Answer"]
+    rows = []
+    for name, text in CONTRACTS.items():
+        (folder / "full_contract_txt" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / "full_contract_pdf" / f"{name}.pdf").write_bytes(b"%PDF-1.4 not read")
+        answers = cuad_answers(name)
+        row = {"Filename": f"{name}.pdf"}
+        for category in ("Document Name", "Parties", "Governing Law", "Termination For Convenience"):
+            row[category] = repr(answers.get(category, []))
+            row[f"{category}-Answer"] = "Yes" if category in answers else ""
+        rows.append(row)
+    rows.append({**{c: "[]" for c in columns}, "Filename": "MISSING_CONTRACT.pdf"})
+    with open(folder / "master_clauses.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+def labelled_passages(kind="summarizer.clauses"):
+    return {(a.task.group, a.task.input): a.result for a in Annotation.objects.filter(task__kind=kind).select_related("task")}
+
+
+@pytest.mark.django_db
+class TestPublishedDatasets:
+    def test_cuad_v1_json_in_squad_form_labels_the_passages_its_answers_cover(self, tmp_path):
+        counts = import_file("cuad", write_cuad_squad(tmp_path / "CUAD_v1.json"), "summarizer.clauses")
+
+        labels = labelled_passages()
+        assert counts["accepted"] == len(labels) > 0
+        law = {(g, text): ls for (g, text), ls in labels.items() if "governed by the laws" in text}
+        assert len(law) == 2 and all("Governing Law" in ls for ls in law.values())
+        terminate = next(ls for (g, text), ls in labels.items() if "may terminate" in text)
+        assert "Termination for Convenience" in terminate  # CUAD's own spelling, whatever the file's casing
+        assert {g for g, _ in labels} == set(CONTRACTS)  # one group per contract: a split keeps it on one side
+        assert not any(ls for (g, text), ls in labels.items() if "Invoices are payable" in text)
+
+    def test_the_cuad_v1_folder_imports_from_the_command_and_reports_the_missing_contract(self, tmp_path):
+        folder = write_cuad_folder(tmp_path)
+        out = io.StringIO()
+
+        call_command("import_annotations", "cuad", str(folder), "--kind", "summarizer.clauses", "--accepted", stdout=out)
+
+        assert "MISSING_CONTRACT.pdf: no contract text" in out.getvalue()
+        labels = labelled_passages()
+        law = [ls for (g, text), ls in labels.items() if "governed by the laws" in text]
+        assert len(law) == 2 and all("Governing Law" in ls for ls in law)
+        squad_labels = labelled_passages()
+        assert squad_labels  # the same contracts as CUAD_v1.json label the same passages
+        Annotation.objects.all().delete()
+        AnnotationTask.objects.all().delete()
+        import_file("cuad", write_cuad_squad(tmp_path / "CUAD_v1.json"), "summarizer.clauses")
+        from summarizer.formats import cuad_key
+
+        def labelled(labels):  # master_clauses.csv names the PDF, CUAD_v1.json the contract: the same key
+            return {(cuad_key(g), text): ls for (g, text), ls in labels.items() if ls}
+        assert labelled(labelled_passages()) == labelled(squad_labels)
+
+    def test_cuad_that_is_neither_form_is_refused_with_the_reason(self, tmp_path):
+        (tmp_path / "CUAD_v1.json").write_text(json.dumps([{"title": "x"}]), encoding="utf-8")
+        with pytest.raises(ValidationError, match="SQuAD 2.0"):
+            import_file("cuad", tmp_path / "CUAD_v1.json", "summarizer.clauses")
+        squad = json.loads(write_cuad_squad(tmp_path / "bad.json").read_text())
+        squad["data"][0]["paragraphs"][0]["qas"][2]["answers"][0].update(text="governed by Martian law", answer_start=5)
+        (tmp_path / "bad.json").write_text(json.dumps(squad), encoding="utf-8")
+        with pytest.raises(ValidationError, match="ACMECORP.*Governing Law: answer at 5 says 'governed by Martian law', which is not in the contract"):
+            import_file("cuad", tmp_path / "bad.json", "summarizer.clauses")
+        assert not AnnotationTask.objects.exists()
+
+    def test_doccano_jsonl_imports_spans_categories_and_texts_and_exports_back(self, tmp_path, copy_of):
+        spans = write_jsonl(tmp_path / "ner.jsonl", [
+            {"id": 11, "text": "Knows Python and SQL well", "label": [[6, 12, "SKILL"], [17, 20, "SKILL"]], "Comments": []},
+            {"id": 12, "text": "Team player with Kubernetes", "entities": [{"id": 1, "label": "SKILL", "start_offset": 17, "end_offset": 27}], "relations": []},
+            {"id": 13, "text": "Not labelled yet", "label": [], "Comments": []},
+        ])
+        categories = write_jsonl(tmp_path / "reviews.jsonl", [{"id": 1, "text": "the meal was great", "label": ["positive"]},
+                                                              {"id": 2, "text": "the film was awful", "label": ["negative"]}])
+        texts = write_jsonl(tmp_path / "copy.jsonl", [{"id": 5, "text": "repeat after me", "label": ["repeat after me"]}])
+
+        counts = import_file("doccano", spans, "tests.skills")
+        import_file("doccano", categories, "tests.sentiment")
+        import_file("doccano", texts, "tests.copy")
+
+        assert (counts["accepted"], counts["open"]) == (2, 1)
+        assert AnnotationTask.objects.get(external_id="doccano:12").annotations.get().result == [[17, 27, "SKILL"]]
+        assert AnnotationTask.objects.get(input="the film was awful").annotations.get().result == "negative"
+        assert Annotation.objects.get(task__kind="tests.copy").result == "repeat after me"
+        written = services.annotations_export(format="doccano", kind="tests.skills", path=tmp_path / "out.jsonl")
+        lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert written == 2 and lines[0]["label"] == [[6, 12, "SKILL"], [17, 20, "SKILL"]] and lines[0]["text"] == "Knows Python and SQL well"
+        fresh = copy_of("tests.skills")
+        import_file("doccano", tmp_path / "out.jsonl", fresh)
+        assert sorted(a.result for a in Annotation.objects.filter(task__kind=fresh)) == sorted(
+            a.result for a in Annotation.objects.filter(task__kind="tests.skills"))
+
+    def test_a_doccano_line_with_two_labels_for_a_single_label_kind_is_named(self, tmp_path):
+        path = write_jsonl(tmp_path / "bad.jsonl", [{"text": "fine", "label": ["positive"]}, {"text": "odd", "label": ["positive", "negative"]}])
+        with pytest.raises(ValidationError, match=r"line 2: tests.sentiment takes one label per text"):
+            import_file("doccano", path, "tests.sentiment")
+        assert not AnnotationTask.objects.exists()
+
+    def test_squad_export_of_key_terms_has_answer_starts_and_unanswerable_questions(self, tmp_path):
+        import_file("cuad", write_cuad_squad(tmp_path / "CUAD_v1.json"), "summarizer.clauses")
+        import_file("jsonl", write_jsonl(tmp_path / "skills.jsonl", SKILLS), "tests.skills")
+
+        clauses = services.annotations_export(format="squad", kind="summarizer.clauses", path=tmp_path / "clauses.json")
+        services.annotations_export(format="squad", kind="tests.skills", path=tmp_path / "skills.json",
+                                    options={"question": "Which {label} does this resume name?"})
+
+        squad = json.loads((tmp_path / "clauses.json").read_text())
+        assert squad["version"] == "v2.0" and len(squad["data"]) == clauses
+        law = next(d for d in squad["data"] if "governed by the laws of the State" in d["paragraphs"][0]["context"])
+        qas = {q["id"].split("__")[1]: q for q in law["paragraphs"][0]["qas"]}
+        assert qas["Governing Law"]["answers"][0]["answer_start"] == 0 and not qas["Governing Law"]["is_impossible"]
+        assert qas["Parties"]["is_impossible"] and qas["Parties"]["answers"] == []
+        skills = json.loads((tmp_path / "skills.json").read_text())["data"]
+        first = skills[0]["paragraphs"][0]
+        answer = first["qas"][0]["answers"]
+        assert [first["context"][a["answer_start"]:a["answer_start"] + len(a["text"])] for a in answer] == ["Python", "SQL"]
+        assert first["qas"][0]["question"] == "Which SKILL does this resume name?"
+
+    def test_dpo_and_kto_exports_hold_exactly_the_columns_trl_reads(self, tmp_path):
+        import_file("jsonl", write_jsonl(tmp_path / "copy.jsonl", COPY), "tests.copy")
+        prefs = [{"input": {"prompt": "Greet", "options": ["Hello!", "Go away.", "Hm."]}, "result": {"chosen": 0}, "group": "p"}]
+        import_file("jsonl", write_jsonl(tmp_path / "prefs.jsonl", prefs), "tests.copy")
+
+        dpo = services.annotations_export(format="dpo", kind="tests.copy", path=tmp_path / "dpo.jsonl")
+        kto = services.annotations_export(format="kto", kind="tests.copy", path=tmp_path / "kto.jsonl")
+
+        pairs = [json.loads(line) for line in (tmp_path / "dpo.jsonl").read_text().splitlines()]
+        assert dpo == 3 and all(set(p) == {"prompt", "chosen", "rejected"} for p in pairs)
+        assert {"prompt": "repeat after me", "chosen": "repeat after me", "rejected": "repeat me"} in pairs
+        assert {"prompt": "Greet", "chosen": "Hello!", "rejected": "Hm."} in pairs
+        rows = [json.loads(line) for line in (tmp_path / "kto.jsonl").read_text().splitlines()]
+        assert all(set(r) == {"prompt", "completion", "label"} and isinstance(r["label"], bool) for r in rows)
+        assert {"prompt": "repeat after me", "completion": "repeat me", "label": False} in rows
+        assert {"prompt": "Greet", "completion": "Hello!", "label": True} in rows and {"prompt": "Greet", "completion": "Go away.", "label": False} in rows
+        assert kto == 6
+
+    def test_a_flagged_output_is_a_thumbs_down_kto_row_before_anyone_corrects_it(self, tmp_path):
+        from suite.ml import services as ml_services
+
+        owner = UserFactory(role="patient")
+        output = ml_services.model_output_record(kind="tests.copy", input="say hello", output={"text": "bye"}, score=0.4, owner=owner)
+        services.flag_create(output=output, user=owner, reason="wrong", comment="it said bye")
+
+        assert services.annotations_export(format="kto", kind="tests.copy", path=tmp_path / "accepted.jsonl") == 0
+        services.annotations_export(format="kto", kind="tests.copy", path=tmp_path / "all.jsonl", scope="all")
+        rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+        assert rows == [{"prompt": "say hello", "completion": "bye", "label": False}]
