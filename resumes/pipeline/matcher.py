@@ -21,7 +21,6 @@ SENIORITY_WORDS = (
 )
 # How much a posting loses for each degree of likeness to a job the candidate marked "not relevant".
 REJECTED_PENALTY = 0.35
-REJECTED_SIMILAR_FROM = 0.55
 
 
 def seniority_of(title: str) -> int:
@@ -73,13 +72,15 @@ class JobIndex:
     seniority: np.ndarray
     locations: list[str]
     key: str = ""
+    title_words: list[frozenset] | None = None
 
     @property
     def size(self) -> int:
         return len(self.job_ids)
 
 
-def build_index(job_ids, embeddings, skills: list[list[str]], seniority, locations, *, key: str = "") -> JobIndex:
+def build_index(job_ids, embeddings, skills: list[list[str]], seniority, locations, *, key: str = "",
+                titles: list[str] | None = None) -> JobIndex:
     from scipy import sparse
 
     vocab: dict[str, int] = {}
@@ -90,7 +91,32 @@ def build_index(job_ids, embeddings, skills: list[list[str]], seniority, locatio
             cols.append(vocab.setdefault(name, len(vocab)))
     matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(skills), max(len(vocab), 1)))
     return JobIndex(np.asarray(job_ids), np.asarray(embeddings, dtype=np.float32), vocab, matrix,
-                    np.asarray(seniority, dtype=np.int8), [l.lower() for l in locations], key)
+                    np.asarray(seniority, dtype=np.int8), [l.lower() for l in locations], key,
+                    [title_words(t) for t in titles] if titles is not None else None)
+
+
+_GENERIC_TITLE_WORDS = {"senior", "sr", "junior", "jr", "lead", "level", "i", "ii", "iii", "1", "2", "3", "of", "and", "the", "for"}
+
+
+def title_words(title: str) -> frozenset:
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", title.lower()) if w not in _GENERIC_TITLE_WORDS)
+
+
+def likeness_to(index: JobIndex, rows: np.ndarray) -> np.ndarray:
+    """How alike each posting is to the most alike of `rows`: shared skills or shared title words (Jaccard)."""
+    matrix = index.skill_matrix
+    wanted = np.asarray(matrix.sum(1)).ravel()
+    best = np.zeros(index.size, np.float32)
+    for row in np.flatnonzero(rows):
+        shared = np.asarray((matrix @ matrix[row].T).todense()).ravel()
+        union = wanted + wanted[row] - shared
+        skills = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+        if index.title_words is not None:
+            mine = index.title_words[row]
+            words = np.fromiter((len(mine & t) / len(mine | t) if mine | t else 0.0 for t in index.title_words), np.float32, index.size)
+            skills = np.maximum(skills, words)
+        best = np.maximum(best, skills)
+    return best
 
 
 def rank(index: JobIndex, *, profile_vector: np.ndarray, skills: list[str], months: int, location: str, top: int,
@@ -117,9 +143,8 @@ def rank(index: JobIndex, *, profile_vector: np.ndarray, skills: list[str], mont
              + WEIGHTS["experience"] * experience + WEIGHTS["location"] * location_fit)
     rejected_rows = np.isin(index.job_ids, list(rejected)) if rejected else None
     if rejected_rows is not None and rejected_rows.any():
-        # Postings like one the candidate marked "not relevant" drop with their likeness to it.
-        likeness = (index.embeddings @ index.embeddings[rejected_rows].T).max(1)
-        score -= REJECTED_PENALTY * np.clip((likeness - REJECTED_SIMILAR_FROM) / (1 - REJECTED_SIMILAR_FROM), 0, 1)
+        # Postings like one the candidate marked "not relevant" (its skills, its title's words) drop with their likeness.
+        score -= REJECTED_PENALTY * likeness_to(index, rejected_rows)
     # Two or more levels below the candidate ("Level 1" for a senior manager) is not advice.
     too_junior = index.seniority.astype(np.int16) <= level - 2
     blocked = set(exclude) | set(rejected)

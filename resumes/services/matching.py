@@ -75,10 +75,10 @@ def job_index() -> M.JobIndex:
         stored = np.load(path, allow_pickle=False)
         ids = stored["job_ids"]
         # Seniority is read from the title each build, so a better reading reaches postings imported earlier.
-        rows = {pk: (skills, M.seniority_of(title), location) for pk, skills, title, location in
+        rows = {pk: (skills, M.seniority_of(title), location, title) for pk, skills, title, location in
                 JobPosting.objects.values_list("id", "skills", "title", "location")}
         return M.build_index(ids, stored["embeddings"], [rows[i][0] for i in ids], [rows[i][1] for i in ids],
-                             [rows[i][2] for i in ids], key=str(path.stat().st_mtime_ns))
+                             [rows[i][2] for i in ids], key=str(path.stat().st_mtime_ns), titles=[rows[i][3] for i in ids])
 
     return selectors._cached("job_index", (stats["n"], stats["last"], path.stat().st_mtime_ns), build)
 
