@@ -3,7 +3,7 @@ from suite.ml import kinds as K
 
 from chatbot.pipeline.intents import INTENTS, intent_rules
 from chatbot.pipeline.text import coverage, terms
-from chatbot.pipeline.triage import LEVELS, triage_rules
+from chatbot.pipeline.triage import LEVELS, RANK, triage_rules
 
 INTENT, TRIAGE, RANKER = "chatbot.intent", "chatbot.triage", "chatbot.answer_ranker"
 
@@ -27,12 +27,35 @@ class TriageKind(K.ModelKind):
     task_type = K.CLASSIFICATION
     labels = tuple(reversed(LEVELS))
     metric = "macro_f1"
-    description = "How urgent a message is (emergency, urgent, routine, none); may raise the rule-based level, never lower it."
+    description = ("How urgent a message is (emergency, urgent, routine, none): a model over the team's written messages "
+                   "and staff corrections, with the rules as a floor it never lowers.")
     personal_data = True
     retrain_threshold = 50
 
     def default_predict(self, inputs):
-        return [{"label": triage_rules(text).level, "score": 1.0} for text in inputs]
+        from chatbot.pipeline.triage_model import triage_model
+
+        corrections = [{"text": e["input"], "level": e["target"]} for e in triage_corrections() if isinstance(e.get("input"), str)]
+        return self.serve(triage_model(corrections).predict)(inputs)
+
+    def serve(self, predictor):
+        def floored(inputs):
+            out = []
+            for text, prediction in zip(inputs, predictor(inputs)):
+                floor = triage_rules(text)
+                if RANK[floor.level] >= RANK.get(prediction.get("label"), 0):
+                    prediction = {**prediction, "label": floor.level, "score": max(float(prediction.get("score") or 0), 1.0 if floor.reasons else 0)}
+                out.append(prediction)
+            return out
+
+        return floored
+
+
+def triage_corrections() -> list[dict]:
+    """Accepted staff corrections of triage levels, as examples; they reach the default model on the next message."""
+    from annotation.selectors import annotation_examples
+
+    return annotation_examples(TRIAGE)
 
 
 @K.register

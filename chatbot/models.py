@@ -74,6 +74,8 @@ class Article(models.Model):
     source_id = models.CharField(max_length=100, unique=True)
     topic = models.CharField(max_length=300, blank=True)
     question_type = models.CharField(max_length=60, blank=True)
+    # The question this article answers, where the source has one (MedQuAD): matched against patients' questions.
+    question = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

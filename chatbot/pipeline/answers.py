@@ -73,8 +73,18 @@ def _excerpt(passage: Passage, query: str, limit: int = MAX_REPLY_CHARS) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
-def candidates_for(query: str, passages: list[Passage]) -> list[Candidate]:
-    """Up to two candidate replies from the passages above the threshold: the best article, and the next."""
+def dont_know_about(focus: str, has_articles: bool) -> str:
+    """The honest answer when the knowledge base names the focus but holds nothing that answers the question."""
+    if has_articles:
+        return (f"I don't know: my articles about {focus} do not answer this question, and I will not guess about your health. "
+                "Would you like me to pass your question to a person? Just say \"talk to a person\".")
+    return (f"I don't know: I have no article about {focus}, and I will not answer from an article about something else. "
+            "Would you like me to pass your question to a person? Just say \"talk to a person\".")
+
+
+def candidates_for(query: str, passages: list[Passage], *, focused: bool = False) -> list[Candidate]:
+    """Up to two candidate replies from the passages above the threshold: the best article, and the next.
+    `focused`: the passages are already about the question's focus, so their focus words count as covered."""
     usable = [p for p in passages if p.confident]
     out = []
     for passage in usable[:2]:

@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from chatbot.pipeline.focus import FocusVocabulary, focus_names, normalise_qtype
 from chatbot.pipeline.text import terms
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,19 @@ class Chunk:
     source: str
     url: str
     source_id: str
+    # The article's focus (drug or condition), question type and, for question-answer sources, its question.
+    focus: str
+    qtype: str
+    question: str
 
     @property
     def searchable(self) -> str:
-        return f"{self.title}. {self.text}"
+        return f"{self.title}. {self.question + ' ' if self.question else ''}{self.text}"
+
+    @property
+    def focus_key(self) -> str:
+        names = focus_names(self.focus or self.title)
+        return names[0] if names else ""
 
 
 class BM25:
@@ -137,6 +147,13 @@ class KnowledgeIndex:
         self.embeddings = embeddings.astype(np.float32, copy=False)
         self.signature = signature
         self.bm25 = BM25([terms(c.searchable) for c in chunks])
+        self.focus_keys = np.array([c.focus_key for c in chunks], dtype=object)
+        self.qtypes = np.array([normalise_qtype(c.qtype) for c in chunks], dtype=object)
+        from chatbot.pipeline.medicines import DRUG_CLASSES
+
+        # Medicines the knowledge base has no article on are recognised too, so that they get "I don't know".
+        known_drugs = [d for drugs in DRUG_CLASSES.values() for d in drugs]
+        self.vocabulary = FocusVocabulary.from_foci([*(c.focus or c.title for c in chunks), *known_drugs])
 
     def __len__(self):
         return len(self.chunks)
@@ -155,10 +172,22 @@ class KnowledgeIndex:
     def search_dense(self, query: str, k: int = CANDIDATES) -> list[int]:
         return _top(self.similarities(query), k)
 
-    def search(self, query: str, k: int = 8, *, mode: str = "fusion") -> list[Hit]:
-        """Best chunks for a query: 'bm25', 'dense', or both fused ('fusion': weighted scores; 'rrf')."""
+    def search(self, query: str, k: int = 8, *, mode: str = "fusion", foci: set[str] | None = None, qtype: str = "") -> list[Hit]:
+        """Best chunks for a query: 'bm25', 'dense', or both fused ('fusion': weighted scores; 'rrf'). With `foci`,
+        only chunks about one of those foci take part; with `qtype`, chunks of that question type come first."""
         bm25 = self.bm25.scores(terms(query)) if mode != "dense" else None
         dense = self.similarities(query) if mode != "bm25" else None
+        raw_dense, allowed = dense, None
+        if foci is not None:
+            allowed = np.isin(self.focus_keys, list(foci)) if len(self.chunks) else np.zeros(0, dtype=bool)
+            if not allowed.any():
+                return []
+            if bm25 is not None:
+                bm25 = np.where(allowed, bm25, 0.0).astype(np.float32)
+            if dense is not None:
+                dense = np.where(allowed, dense, -1.0).astype(np.float32)
+                if qtype:
+                    dense = dense + 0.1 * ((self.qtypes == qtype) & allowed)
         if mode == "bm25":
             best = [(i, float(bm25[i])) for i in _top(bm25, k, positive_only=True)]
         elif mode == "dense":
@@ -167,11 +196,12 @@ class KnowledgeIndex:
             best = fuse(bm25, dense, k, method="rrf" if mode == "rrf" else "weighted")
         lex_rank = {i: r for r, i in enumerate(_top(bm25, CANDIDATES, positive_only=True))} if bm25 is not None else {}
         dense_rank = {i: r for r, i in enumerate(_top(dense, CANDIDATES))} if dense is not None else {}
-        baseline = float(dense.mean()) if dense is not None and dense.size else None
+        baseline = float(raw_dense.mean()) if raw_dense is not None and raw_dense.size else None
         return [
             Hit(self.chunks[i], score, lex_rank.get(i), dense_rank.get(i),
-                None if baseline is None else max(0.0, (float(dense[i]) - baseline) / max(1.0 - baseline, 1e-6)))
+                None if baseline is None else max(0.0, (float(raw_dense[i]) - baseline) / max(1.0 - baseline, 1e-6)))
             for i, score in best
+            if allowed is None or allowed[i]
         ]
 
     # --- persistence -------------------------------------------------------------------------
@@ -222,7 +252,8 @@ def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: t
             continue
         for position, text in enumerate(chunk_article(a["body"])):
             todo.append(len(chunks))
-            chunks.append(Chunk(a["id"], a["hash"], position, text, a["title"], a["source"], a["url"], a["source_id"]))
+            chunks.append(Chunk(a["id"], a["hash"], position, text, a["title"], a["source"], a["url"], a["source_id"],
+                                a.get("topic", ""), a.get("question_type", ""), a.get("question", "")))
             vectors.append(None)
     if todo:
         encoder = get_encoder()
@@ -242,6 +273,8 @@ class HybridRetriever(BaseRetriever):
     index: object
     k: int = 8
     mode: str = "fusion"
+    foci: set | None = None
+    qtype: str = ""
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [
@@ -250,8 +283,9 @@ class HybridRetriever(BaseRetriever):
                 metadata={
                     "title": hit.chunk.title, "url": hit.chunk.url, "source": hit.chunk.source, "source_id": hit.chunk.source_id,
                     "article_id": hit.chunk.article_id, "score": hit.score, "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank,
-                    "dense_lift": hit.dense_lift,
+                    "dense_lift": hit.dense_lift, "focus": hit.chunk.focus, "focus_key": hit.chunk.focus_key,
+                    "question_type": hit.chunk.qtype, "question": hit.chunk.question,
                 },
             )
-            for hit in self.index.search(query, self.k, mode=self.mode)
+            for hit in self.index.search(query, self.k, mode=self.mode, foci=self.foci, qtype=self.qtype)
         ]

@@ -25,6 +25,17 @@ def chat_model():
     return init_chat_model(name)
 
 
+def chat_model_or_none():
+    """The configured model, or None when none is configured or it cannot be set up (a missing provider package, a bad name)."""
+    try:
+        return chat_model()
+    except Exception:  # configuration errors of a hosted model must not break the assistant
+        import logging
+
+        logging.getLogger(__name__).exception("CHATBOT_LLM %r could not be set up; answering without it", configured_model_name())
+        return None
+
+
 def phrase(model, *, question: str, draft: str, passages: list[str]) -> str | None:
     """The model's wording of the draft, or None when it declines or returns nothing usable."""
     text = PROMPT.format(question=question, passages="\n".join(f"[{i + 1}] {p}" for i, p in enumerate(passages)), draft=draft)

@@ -76,6 +76,31 @@ EMERGENCY_RULES: dict[str, list[str]] = {
     "poisoning or swallowed something dangerous": [
         r"\b(?:swallowed|drank|drunk|ate|eaten)\b[^.]{0,25}\b(?:bleach|poison|button batter|battery|batteries|antifreeze|drain cleaner|detergent pod)",
     ],
+    "bleeding inside the gut (coffee-ground vomit, black tarry stools)": [
+        r"\bcoffee[- ]?(?:grounds?|granules)\b", r"\b(?:black|tarry)\b[^.]{0,15}\b(?:tarry|stools?|poo|poop)\b[^.]{0,40}\b(?:dizzy|faint|lightheaded|weak)",
+    ],
+    "head or spine injury with red flags": [
+        r"\b(?:hit|bang(?:ed)?|bumped|knocked) (?:my|his|her|their|the) head\b[^.]{0,60}\b(?:vomit|being sick|throwing up|confus|drowsy|knocked out|unconscious|fit|seizure)",
+        r"\b(?:can't|can not|cannot) (?:feel|move) (?:my|his|her|their) (?:legs|arms|feet)\b",
+    ],
+    "open fracture, serious burn or penetrating wound": [
+        r"\bbone\b[^.]{0,30}\b(?:through|out of) (?:the|his|her|my) skin\b", r"\b(?:stabbed|shot|knife wound|gunshot)\b",
+        r"\b(?:large|big|huge|severe|bad|serious)\b[^.]{0,20}\bburns?\b[^.]{0,40}\b(?:face|chest|large|white|charred|blister)",
+    ],
+    "testicular torsion or acute abdomen": [
+        r"\bsudden\b[^.]{0,30}\b(?:pain|agony)\b[^.]{0,20}\b(?:testicle|testis|scrotum|balls?)\b",
+        r"\b(?:stomach|belly|abdomen|tummy) is (?:rock )?hard\b",
+    ],
+    "diabetic emergency": [
+        r"\b(?:hypo|low (?:blood )?sugar)\b[^.]{0,40}\b(?:confus|unconscious|not making sense|can't swallow|fit|drowsy)",
+        r"\b(?:ketones|ketoacidosis|dka)\b",
+    ],
+    "danger to others": [r"\b(?:going to|gonna|want to) (?:kill|stab|shoot|hurt) (?:someone|somebody|him|her|them|people|the kids)\b"],
+    "pregnancy warning signs": [
+        r"\bpregnan\w*\b[^.]{0,60}\b(?:blurred vision|flashing lights|seeing spots|fit|seizure|waters? (?:broke|broken))",
+        r"\b(?:baby|babies) (?:has|have) (?:stopped|not been) moving\b|\bhaven't felt the baby move\b",
+    ],
+    "venomous bite or sting": [r"\bbitten by a (?:snake|adder|rattlesnake|viper|venomous)"],
     "sudden severe pain or injury": [
         r"\bworst headache of (?:my|his|her) life\b|\bthunderclap headache\b",
         r"\bbone (?:is )?(?:sticking|poking) out\b|\bhead injury\b[^.]{0,40}\b(?:vomit|confus|sleepy|unconscious)",
@@ -125,11 +150,17 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+# "How do you know if someone is having a stroke?" asks about a situation; it does not report one.
+HYPOTHETICAL = re.compile(r"\b(?:if|in case|whether|signs? of|symptoms? of)\b(\W+\w+){0,3}\W*$")
+INNER_NEGATION = re.compile(r"\bno\W*$")  # "my baby has a cold, no temperature"
+
+
 def _affirmed(pattern: re.Pattern, text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
         clause = re.split(r"[.;,!?]|\bbut\b", before)[-1]
-        if not NEGATION.search(clause):
+        inside = match.group(0).rsplit(" ", 1)[0] if " " in match.group(0) else ""
+        if not NEGATION.search(clause) and not HYPOTHETICAL.search(clause) and not INNER_NEGATION.search(inside):
             return True
     return False
 

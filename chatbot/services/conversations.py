@@ -1,4 +1,5 @@
 """One turn of a conversation: triage first, then what the patient asked for, all written in one transaction."""
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -15,11 +16,14 @@ from chatbot.pipeline import medicines, phrasing
 from chatbot.pipeline.triage import EMERGENCY_REPLY, SUICIDE_REPLY, URGENT_REPLY, Triage, raise_only, triage_rules
 from chatbot.pipeline.when import PARTS, read_when
 from chatbot.services import appointments as booking
-from chatbot.services.knowledge import knowledge_retriever
+from chatbot.pipeline.focus import question_type
+from chatbot.pipeline.knowledge import HybridRetriever
+from chatbot.services.knowledge import knowledge_index
 from suite.ml import kinds as K
 from suite.ml import selectors as ml_selectors
 from suite.ml import services as ml_services
 
+logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 SEARCH_DAYS = 14
 YES = re.compile(r"^\s*(?:yes|yep|yeah|yup|sure|ok|okay|confirm|please do|book it|go ahead|that works|sounds good|y)\b", re.IGNORECASE)
@@ -58,6 +62,9 @@ class Turn:
     outputs: list[tuple] = field(default_factory=list)
     # Retrieval done before the transaction: on SQLite a transaction holds the write lock from its start.
     prefetched: dict = field(default_factory=dict)
+    draft: tuple | None = None
+    topic: str = ""
+    prepared: "Turn | None" = None
 
 
 def _predict(kind_name: str, inputs: list, turn: Turn) -> list[dict]:
@@ -82,36 +89,78 @@ def _read(turn: Turn) -> None:
 # --- answering from the knowledge base -------------------------------------------------------------
 
 
-def _answer(turn: Turn, conversation: Conversation, profile: PatientProfile | None) -> None:
-    state = conversation.state
+def retrieve(query: str) -> dict:
+    """What the knowledge base holds for a question: the foci it names, its type, and passages about those foci
+    only (the focus guard). Without a named focus, the nearest passages, usable as related reading only."""
+    index = knowledge_index()
+    foci = index.vocabulary.recognise(query)
+    qtype = question_type(query)
+    retriever = HybridRetriever(index=index, k=8, foci=foci or None, qtype=qtype if foci else "")
+    return {"foci": foci, "qtype": qtype, "docs": retriever.invoke(query) if len(index) else []}
+
+
+def _answer(turn: Turn, state: dict, profile: PatientProfile | None) -> None:
     turn.query = A.rewrite(turn.text, state.get("topic", ""))
-    docs = turn.prefetched.get(turn.query)
-    if docs is None:
-        docs = knowledge_retriever(k=8).invoke(turn.query)
-    passages = A.passages_from(docs, turn.query)
-    candidates = A.candidates_for(turn.query, passages)
+    found = turn.prefetched.get(turn.query) or retrieve(turn.query)
+    passages = A.passages_from(found["docs"], turn.query)
     turn.confidence = passages[0].confidence if passages else 0.0
+    drugs = medicines.drugs_in(turn.query)
+    if profile is not None or drugs:
+        turn.warnings = medicines.warnings_for(turn.query, profile)
+    if not found["foci"]:
+        # No drug or condition named that the knowledge base knows: never an answer about something else.
+        related = next((p for p in passages if p.confident), None)
+        if related is not None and turn.intent in ("symptom_report", "other") or (related and turn.triage.level != "none"):
+            turn.parts.append(f"You may find this article useful: \"{related.title}\" ({related.source}).")
+            turn.citations = [related.citation()]
+        else:
+            turn.parts.append(A.DONT_KNOW)
+        return
+    candidates = A.candidates_for(turn.query, passages, focused=True)
     if not candidates:
-        turn.parts.append(A.DONT_KNOW)
+        named = ", ".join(sorted(found["foci"]))
+        turn.parts.append(A.dont_know_about(named, bool(passages)))
         return
     options = [c.text for c in candidates] + ([A.DONT_KNOW] if len(candidates) == 1 else [])
     scores = [p["score"] for p in _predict(ml.RANKER, [{"query": turn.query, "candidate": c.text} for c in candidates], turn)]
     chosen = max(range(len(candidates)), key=lambda i: (scores[i], -i))
     best = candidates[chosen]
-    text = best.text
-    model = phrasing.chat_model()
-    if model is not None:
-        text = phrasing.phrase(model, question=turn.query, draft=best.text, passages=[p.text for p in best.passages]) or best.text
-        turn.versions["llm"] = phrasing.configured_model_name() or "configured"
-    turn.parts.append(text)
+    turn.parts.append(best.text)
+    turn.draft = (best.text, [p.text for p in best.passages])
     turn.citations = [p.citation() for p in best.passages]
     turn.candidates, turn.chosen = options, chosen
     turn.outputs[-1] = (ml.RANKER, turn.outputs[-1][1], {"prompt": turn.query, "options": options},
-                        {"chosen": chosen, "scores": scores, "reply": text}, turn.outputs[-1][4])
-    drugs = medicines.drugs_in(turn.query) or medicines.drugs_in(best.passages[0].title)
-    if profile is not None and drugs:
-        turn.warnings = medicines.allergy_warnings(drugs, profile.allergies) + medicines.interaction_warnings(drugs, profile.medications)
-    state["topic"] = drugs[0] if drugs else best.passages[0].title
+                        {"chosen": chosen, "scores": scores, "reply": best.text}, turn.outputs[-1][4])
+    turn.topic = drugs[0] if drugs else best.passages[0].title
+
+
+def _phrase(turn: Turn) -> None:
+    """A configured LLM may reword the chosen answer from its passages; when it fails, the answer stays as composed."""
+    model = phrasing.chat_model_or_none()
+    if model is None or turn.draft is None:
+        return
+    draft, passages = turn.draft
+    try:
+        text = phrasing.phrase(model, question=turn.query, draft=draft, passages=passages)
+    except Exception:  # a hosted model's outage, timeout or refusal must never cost the patient the answer
+        logger.exception("The configured LLM failed; answering without it")
+        turn.versions["llm"] = "failed"
+        return
+    if text:
+        turn.parts[turn.parts.index(draft)] = text
+        turn.candidates[turn.chosen] = text
+        turn.versions["llm"] = phrasing.configured_model_name() or "configured"
+
+
+def _prepare_answer(turn: Turn, conversation: Conversation, user) -> Turn:
+    """The answer to a question, computed before any row is locked: retrieval, ranking and a configured LLM may
+    take their time while other turns of the conversation go ahead. Used only if the turn ends up answering."""
+    draft = Turn(text=turn.text, triage=turn.triage, intent=turn.intent, serving=turn.serving)
+    state = Conversation.objects.values_list("state", flat=True).get(pk=conversation.pk)
+    profile = PatientProfile.objects.filter(owner=user).first()
+    _answer(draft, state, profile)
+    _phrase(draft)
+    return draft
 
 
 # --- appointments by conversation ---------------------------------------------------------------
@@ -304,6 +353,16 @@ def _validate(text: str) -> str:
     return text
 
 
+def _use_answer(turn: Turn, answer: Turn, conversation: Conversation) -> None:
+    turn.parts.extend(answer.parts)
+    turn.query, turn.confidence, turn.citations, turn.warnings = answer.query, answer.confidence, answer.citations, answer.warnings
+    turn.candidates, turn.chosen = answer.candidates, answer.chosen
+    turn.outputs.extend(answer.outputs)
+    turn.versions.update(answer.versions)
+    if answer.topic:
+        conversation.state["topic"] = answer.topic
+
+
 def _respond(turn: Turn, conversation: Conversation, user) -> None:
     now = timezone.localtime()
     if turn.triage.level == "emergency":
@@ -323,8 +382,7 @@ def _respond(turn: Turn, conversation: Conversation, user) -> None:
     elif turn.triage.level != "emergency" or turn.intent == "question":
         if turn.triage.level == "urgent":
             turn.parts.append(URGENT_REPLY)
-        profile = PatientProfile.objects.filter(owner=user).first()
-        _answer(turn, conversation, profile)
+        _use_answer(turn, turn.prepared or _prepare_answer(turn, conversation, user), conversation)
         if turn.intent == "symptom_report" and turn.triage.level in ("routine", "none"):
             turn.parts.append("If it gets worse or does not settle in a few days, I can book you an appointment: just ask.")
 
@@ -338,8 +396,8 @@ def message_send(*, user, conversation: Conversation, text: str) -> Message:
     turn = Turn(text=text, triage=triage_rules(text), intent="other")
     _read(turn)
     if turn.intent in ("question", "symptom_report", "other"):
-        query = A.rewrite(text, Conversation.objects.values_list("state", flat=True).get(pk=conversation.pk).get("topic", ""))
-        turn.prefetched[query] = knowledge_retriever(k=8).invoke(query)
+        turn.prepared = _prepare_answer(turn, conversation, user)
+    # The lock is held only for the few writes below: no ranking, no retrieval, no LLM call inside it.
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         _respond(turn, conversation, user)

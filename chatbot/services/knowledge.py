@@ -23,9 +23,9 @@ def _clean(record: dict, where: str) -> dict:
     out = {
         "title": title[:300], "body": body, "source": str(record.get("source") or "unknown")[:100],
         "url": str(record.get("url") or "")[:500], "source_id": source_id[:100], "topic": str(record.get("topic") or "")[:300],
-        "question_type": str(record.get("question_type") or "")[:60],
+        "question_type": str(record.get("question_type") or "")[:60], "question": str(record.get("question") or "").strip(),
     }
-    out["content_hash"] = content_hash(out["title"], out["body"], out["source"], out["url"], out["topic"])
+    out["content_hash"] = content_hash(out["title"], out["body"], out["source"], out["url"], out["topic"], out["question_type"], out["question"])
     return out
 
 
@@ -92,6 +92,7 @@ def medquad_records(path: Path, *, limit: int | None = None):
         yield where, {
             "title": row.get("focus") or row.get("question", ""), "body": row["answer"], "source": row.get("source", "MedQuAD"),
             "url": row.get("url", ""), "source_id": row.get("qid", ""), "topic": row.get("focus", ""), "question_type": row.get("qtype", ""),
+            "question": row.get("question", ""),
         }
         taken += 1
         if limit and taken >= limit:
@@ -103,7 +104,7 @@ def jsonl_records(path: Path):
         yield where, {
             "title": row.get("title"), "body": row.get("body") or row.get("text") or row.get("content"), "source": row.get("source"),
             "url": row.get("url"), "source_id": row.get("source_id") or row.get("id"), "topic": row.get("topic"),
-            "question_type": row.get("question_type") or row.get("qtype"),
+            "question_type": row.get("question_type") or row.get("qtype"), "question": row.get("question"),
         }
 
 
@@ -169,8 +170,9 @@ def knowledge_index() -> KnowledgeIndex:
         previous = current or KnowledgeIndex.load(path)
         articles = [
             {"id": a["id"], "hash": a["content_hash"], "title": a["title"], "body": a["body"], "source": a["source"],
-             "url": a["url"], "source_id": a["source_id"]}
-            for a in Article.objects.order_by("id").values("id", "content_hash", "title", "body", "source", "url", "source_id")
+             "url": a["url"], "source_id": a["source_id"], "topic": a["topic"], "question_type": a["question_type"], "question": a["question"]}
+            for a in Article.objects.order_by("id").values(
+                "id", "content_hash", "title", "body", "source", "url", "source_id", "topic", "question_type", "question")
         ]
         index, embedded = build(articles, previous, signature=signature)
         if embedded or previous is None or len(previous) != len(index):
@@ -179,8 +181,8 @@ def knowledge_index() -> KnowledgeIndex:
         return index
 
 
-def knowledge_retriever(*, k: int = 8, mode: str = "fusion") -> HybridRetriever:
-    return HybridRetriever(index=knowledge_index(), k=k, mode=mode)
+def knowledge_retriever(*, k: int = 8, mode: str = "fusion", foci: set | None = None, qtype: str = "") -> HybridRetriever:
+    return HybridRetriever(index=knowledge_index(), k=k, mode=mode, foci=foci, qtype=qtype)
 
 
 def knowledge_forget() -> None:

@@ -103,8 +103,8 @@ ADVICE = ("Rest the {p}, keep it clean and cool, and use the cream or tablets a 
 def _articles() -> list[tuple[str, dict]]:
     rows = []
     for c, p in PARTS.items():
-        rows.append((c, {"title": f"Questions about {c}", "body": ECHO.format(c=c, p=p), "source": "FAQ", "source_id": f"faq-{c}"}))
-        rows.append((c, {"title": f"Caring for {c}", "body": ADVICE.format(c=c, p=p), "source": "Care guide", "source_id": f"care-{c}"}))
+        rows.append((c, {"title": f"Questions about {c}", "body": ECHO.format(c=c, p=p), "source": "FAQ", "source_id": f"faq-{c}", "topic": c}))
+        rows.append((c, {"title": f"Caring for {c}", "body": ADVICE.format(c=c, p=p), "source": "Care guide", "source_id": f"care-{c}", "topic": c}))
     return rows
 
 

@@ -1,5 +1,13 @@
+import json
+from pathlib import Path
+
 import pytest
 
+from annotation.services import items_import
+from chatbot import ml
+from chatbot.pipeline.triage_model import shipped_examples
+from suite.ml import kinds as K
+from tests.factories import UserFactory
 from chatbot.pipeline.triage import Triage, raise_only, triage_rules
 from chatbot.services import conversation_start, message_send
 from tests.chatbot.messages import EMERGENCY_MESSAGES, ORDINARY_MESSAGES
@@ -36,3 +44,54 @@ def test_the_emergency_reply_comes_first_even_when_the_message_asks_for_a_bookin
     assert reply.triage_level == "emergency"
     assert reply.text.startswith("This sounds like an emergency")
     assert "Book Dr Heart Lee" in reply.text  # the booking request is still taken up, after the emergency advice
+
+
+# --- the learned triage (chatbot.triage) ---------------------------------------------------------------
+
+FROZEN_LIST = Path(__file__).resolve().parents[2] / "bench" / "data" / "chatbot" / "triage_eval.jsonl"
+
+
+def test_the_frozen_evaluation_list_has_a_hundred_messages_half_emergent_and_none_in_training():
+    rows = [json.loads(line) for line in FROZEN_LIST.read_text().splitlines() if line.strip()]
+    training = {e["text"].lower() for e in shipped_examples()}
+    assert len(rows) >= 100 and sum(r["level"] == "emergent" for r in rows) >= len(rows) / 2
+    assert not [r["text"] for r in rows if r["text"].lower() in training]
+
+
+@pytest.mark.parametrize("text", [
+    "my four week old son is very floppy and will not take any milk",  # no rule names a floppy infant
+    "my dad is grey and sweaty and says his chest feels heavy",
+    "my partner went down in the kitchen and is not answering me at all",
+])
+def test_the_learned_triage_finds_emergencies_the_rules_do_not_name(text, db):
+    assert triage_rules(text).level != "emergency"
+    assert K.get_kind(ml.TRIAGE).predict([text])[0]["label"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["What are the side effects of amoxicillin?", "I'd like to book a check-up next Tuesday", "thanks!"])
+def test_the_learned_triage_leaves_ordinary_messages_alone(text, db):
+    assert K.get_kind(ml.TRIAGE).predict([text])[0]["label"] != "emergency"
+
+
+def test_an_emergency_after_a_booking_request_wins_over_the_booking(patient, cardiologist):
+    conversation = conversation_start(user=patient)
+    reply = message_send(user=patient, conversation=conversation,
+                         text="Can I book a cardiology check-up next week? Also my husband fainted and we cannot wake him")
+    assert reply.triage_level == "emergency"
+    assert reply.text.startswith("This sounds like an emergency")
+
+
+def test_the_rule_floor_holds_under_a_trained_model_that_says_none(db):
+    kind = K.get_kind(ml.TRIAGE)
+    served = kind.serve(lambda xs: [{"label": "none", "score": 0.9} for _ in xs])
+    assert served(["I think I'm having a stroke"])[0]["label"] == "emergency"
+
+
+def test_a_staff_correction_changes_the_next_triage(db):
+    reviewer = UserFactory(is_staff=True, role="reviewer")
+    text = "the zebra is quiet and purple today"  # nonsense the shipped messages say nothing about
+    kind = K.get_kind(ml.TRIAGE)
+    before = kind.predict([text])[0]["label"]
+    corrected = "none" if before == "emergency" else "emergency"
+    items_import(kind=ml.TRIAGE, items=[{"input": text, "group": "correction-1", "result": corrected}], accepted=True, user=reviewer)
+    assert kind.predict([text])[0]["label"] == corrected

@@ -1,0 +1,116 @@
+"""The learned triage default: a linear model over word and character n-grams (character n-grams carry
+misspellings), trained in process from the team's shipped messages plus staff corrections; nothing is fetched.
+Each clause of a message is read on its own as well, so an emergency anywhere in a message wins."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from chatbot.pipeline.triage import LEVELS, RANK
+
+TRAINING_FILE = Path(__file__).resolve().parent.parent / "data" / "triage_training.jsonl"
+# P(emergency) at or above which a message (or one of its clauses) is an emergency; bench/chatbot.py measures
+# recall and false alarms on the frozen list, chosen on a validation slice of the training messages.
+EMERGENCY_THRESHOLD = 0.35
+URGENT_THRESHOLD = 0.5
+
+_CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+-\s+|,\s*(?:but|and|also|so)\s+|\b(?:but|also|by the way|btw|anyway)\b", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The message and its clauses of three words or more."""
+    parts = [p.strip(" ,.") for p in _CLAUSE.split(text) if p and len(p.split()) >= 3]
+    return [text, *[p for p in parts if p != text]]
+
+
+def shipped_examples() -> list[dict]:
+    return [json.loads(line) for line in TRAINING_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class TriageModel:
+    def __init__(self, examples: list[dict]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+
+        features = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=True),
+        )
+        self.pipeline = make_pipeline(features, LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
+        weights = [float(e.get("weight", 1.0)) for e in examples]
+        self.pipeline.fit([e["text"] for e in examples], [e["level"] for e in examples], logisticregression__sample_weight=weights)
+        self.classes = [str(c) for c in self.pipeline.classes_]
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        return self.pipeline.predict_proba(texts)
+
+    def predict(self, texts: list[str]) -> list[dict]:
+        pieces, owners = [], []
+        for n, text in enumerate(texts):
+            for clause in clauses(text):
+                pieces.append(clause)
+                owners.append(n)
+        probs = self.probabilities(pieces) if pieces else np.zeros((0, len(self.classes)))
+        emergency, urgent = self.classes.index("emergency"), self.classes.index("urgent")
+        out = [{"label": "none", "score": 0.0, "emergency": 0.0} for _ in texts]
+        for owner, row in zip(owners, probs):
+            best = out[owner]
+            best["emergency"] = max(best["emergency"], float(row[emergency]))
+            if row[emergency] >= EMERGENCY_THRESHOLD:
+                label, score = "emergency", float(row[emergency])
+            elif row[urgent] >= URGENT_THRESHOLD:
+                label, score = "urgent", float(row[urgent])
+            else:
+                i = int(np.argmax(row))
+                label = str(self.classes[i]) if self.classes[i] != "emergency" else "urgent"
+                score = float(row[i])
+            if RANK[label] > RANK[best["label"]] or (label == best["label"] and score > best["score"]):
+                best["label"], best["score"] = label, score
+        return out
+
+
+_lock = threading.Lock()
+_models: dict[str, TriageModel] = {}
+
+
+# A person's correction outweighs one of the team's composed messages: it is real wording, checked by a reviewer.
+CORRECTION_WEIGHT = 10.0
+
+
+def triage_model(corrections: list[dict] = ()) -> TriageModel:
+    """The model for the shipped messages plus these corrections, trained once per process for each set."""
+    examples = shipped_examples() + [
+        {"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS
+    ]
+    key = hashlib.sha1(json.dumps(examples, sort_keys=True).encode()).hexdigest()
+    with _lock:
+        if key not in _models:
+            _models.clear()  # one model per process: an older set of corrections is never served again
+            _models[key] = _load_or_train(key, examples)
+        return _models[key]
+
+
+def _load_or_train(key: str, examples: list[dict]) -> TriageModel:
+    """Training takes seconds; the fitted model is kept under VAR_DIR so other processes load it instead."""
+    import pickle
+
+    from django.conf import settings
+
+    path = Path(settings.VAR_DIR) / "triage" / f"model-{key[:16]}.pkl"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    model = TriageModel(examples)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(model))
+    tmp.replace(path)
+    return model
