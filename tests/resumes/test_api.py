@@ -90,3 +90,23 @@ def test_only_candidates_use_the_api_and_only_staff_review_matches(parsed):
     judged = staff.post(f"/api/resumes/review/{queue[0]['id']}/", {"rating": 4}, format="json")
     assert judged.status_code == 201 and MatchFeedback.objects.get(by_staff=True).rating == 4
     assert staff.post(f"/api/resumes/review/{queue[0]['id']}/", {"rating": 9}, format="json").status_code == 400
+
+
+def test_deleting_a_resume_deletes_its_flags_tasks_answers_and_outputs(parsed):
+    from annotation.models import Annotation, Flag
+    from annotation.services import flag_create
+
+    output = ModelOutput.objects.get(kind=NER, owner=parsed.owner)
+    flag = flag_create(output=output, user=parsed.owner, reason=Flag.Reason.values[0], comment="the name is wrong")
+    task = flag.task
+    annotator = UserFactory(role="annotator")
+    Annotation.objects.create(task=task, annotator=annotator, result=[], parent_prediction=task.prediction)
+    other = resume_parse(resume_id=resume_upload(user=UserFactory(role="candidate"), file=uploaded("b.txt", RESUME.encode()), enqueue=False).pk)
+    kept_outputs = ModelOutput.objects.filter(owner=other.owner).count()
+
+    api_client_for(parsed.owner).delete(f"/api/resumes/{parsed.pk}/")
+
+    assert not Flag.objects.filter(pk=flag.pk).exists() and not AnnotationTask.objects.filter(pk=task.pk).exists()
+    assert not Annotation.objects.filter(task_id=task.pk).exists()
+    assert not ModelOutput.objects.filter(owner=parsed.owner).exists()
+    assert ModelOutput.objects.filter(owner=other.owner).count() == kept_outputs  # another's resume is untouched
