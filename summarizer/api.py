@@ -40,7 +40,8 @@ class DocumentOutput(serializers.Serializer):
 
 
 class DocumentDetailOutput(DocumentOutput):
-    result = serializers.DictField(help_text="summary, tldr, structured, key_terms, risks, headings: each with page, start and end")
+    result = serializers.DictField(help_text="answers, summary, tldr, structured, key_terms (status yes or possible), risks, headings, "
+                                             "unreadable_pages: each with page, start and end; what a person set or flagged carries set_by or flag")
 
 
 class DocumentUploadInput(serializers.Serializer):
@@ -119,6 +120,7 @@ class DocumentFlagInput(serializers.Serializer):
     output = serializers.IntegerField(help_text="an output id from the result: summary_output, doctype_output or a key term's output")
     reason = serializers.ChoiceField(choices=["wrong", "unsafe", "incomplete", "other"])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text="the correct answer, if you know it")
 
 
 class DocumentFlagOutput(serializers.Serializer):
@@ -136,7 +138,8 @@ class DocumentFlagApi(APIView):
         data.is_valid(raise_exception=True)
         document = selectors.document_get(user=request.user, pk=pk)
         flag = services.output_flag(document=document, user=request.user, output_id=data.validated_data["output"],
-                                    reason=data.validated_data["reason"], comment=data.validated_data["comment"])
+                                    reason=data.validated_data["reason"], comment=data.validated_data["comment"],
+                                    answer=data.validated_data["answer"])
         return Response(DocumentFlagOutput(flag).data, status=status.HTTP_201_CREATED)
 
 
@@ -179,6 +182,7 @@ class DocumentKeyTermInput(serializers.Serializer):
     end = serializers.IntegerField(min_value=1)
     category = serializers.ChoiceField(choices=LABELS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text="the term's answer, as you read it")
 
 
 class DocumentKeyTermApi(APIView):
@@ -196,7 +200,7 @@ def download_response(document: Document, fmt: str) -> HttpResponse:
     markdown = selectors.summary_markdown(document=document)
     stem = document.original_name.rsplit(".", 1)[0] or "summary"
     if fmt == "pdf":
-        response = HttpResponse(exports.markdown_pdf(markdown), content_type="application/pdf")
+        response = HttpResponse(exports.summary_pdf(document), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stem}-summary.pdf"'
     else:
         response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")

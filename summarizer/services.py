@@ -18,10 +18,14 @@ from suite.ml import engine
 from suite.ml import kinds as K
 from suite.ml import selectors as ml_selectors
 from suite.ml import services as ml_services
+from suite.ml.models import ModelOutput
 from summarizer.ml import ABSTRACT, CLAUSES, DOCTYPE, SALIENCE
 from summarizer.models import STALE_AFTER, Document, DocumentOutput
 from summarizer.pipeline import analyse as A
 from summarizer.pipeline import clauses as C
+from summarizer.pipeline import normalisers
+from summarizer.pipeline.answers import lawyer_answers
+from summarizer.pipeline.sentences import split
 
 logger = logging.getLogger(__name__)
 Status = Document.Status
@@ -124,9 +128,13 @@ def document_retry(*, document: Document, user, doc_type: str | None = None, sen
 
 
 def document_delete(*, document: Document, user) -> None:
+    """The document and everything derived from it: every model output recorded about it (they hold its text), the
+    annotation tasks, flags, assignments and answers opened from them, and its file."""
     _require_owner(document, user)
     storage, name = document.file.storage, document.file.name
     with transaction.atomic():
+        # Outputs of every run, including those an earlier processing recorded and a retry no longer shows.
+        ModelOutput.objects.filter(content_type=ContentType.objects.get_for_model(Document), object_id=str(document.pk)).delete()
         document.delete()
         transaction.on_commit(lambda: storage.delete(name) if name else None)
 
@@ -232,25 +240,79 @@ def _shown_output(document: Document, output_id: int, role: str):
     return row.output
 
 
-def output_flag(*, document: Document, user, output_id: int, reason: str, comment: str = ""):
-    """Flag the summary, the document type or one key term as wrong, unsafe or incomplete."""
+def _person_mark(user, **extra) -> dict:
+    return {"by": user.get_username(), "at": timezone.now().isoformat(timespec="seconds"), **extra}
+
+
+def _update_result(document: Document, change) -> None:
+    """Apply `change(result)` to the stored result under a row lock, so concurrent corrections never undo each other."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    result = locked.result or {}
+    change(result)
+    Document.objects.filter(pk=document.pk).update(result=result, updated_at=timezone.now())
+    document.result = result
+
+
+def output_flag(*, document: Document, user, output_id: int, reason: str, comment: str = "", answer: str = ""):
+    """Flag the summary, the document type or one key term as wrong, unsafe or incomplete, with the correct answer if given.
+
+    The flag opens (or raises) the annotation task, and the result records it, so the page, downloads and API show it as flagged.
+    """
     _require_owner(document, user)
     row = DocumentOutput.objects.select_related("output").filter(document=document, output_id=output_id).first()
     if row is None:
         raise ValidationError({"output": [f"Output #{output_id} was not shown on this document."]})
-    return annotation_services.flag_create(output=row.output, user=user, reason=reason, comment=comment)
+    answer = " ".join(str(answer or "").split())[:500]
+    note = "; ".join(part for part in (comment.strip(), f"correct answer: {answer}" if answer else "") if part)
+    with transaction.atomic():
+        flag = annotation_services.flag_create(output=row.output, user=user, reason=reason, comment=note)
+        mark = _person_mark(user, reason=reason, answer=answer, comment=comment.strip(), flag=flag.pk)
+
+        def change(result):
+            for term in result.get("key_terms", []) + result.get("abstractive", []):
+                if term.get("output") == output_id:
+                    term["flag"] = mark
+            if result.get("summary_output") == output_id:
+                result["summary_flag"] = mark
+            if result.get("doctype_output") == output_id:
+                result["doctype_flag"] = mark
+
+        _update_result(document, change)
+    return flag
 
 
 def summary_correct(*, document: Document, user, selected: list[int], comment: str = ""):
-    """The owner removes or adds summary sentences: the sentences kept become labels for summarizer.salience."""
+    """The owner removes or adds summary sentences: the sentences kept become labels for summarizer.salience, and the summary shown."""
     _require_owner(document, user)
     output = _shown_output(document, document.result.get("summary_output"), "summary")
     n = len(output.input["sentences"])
     if not isinstance(selected, list) or not selected or not all(isinstance(i, int) and 0 <= i < n for i in selected):
         raise ValidationError({"selected": [f"Pick at least one sentence, by index from 0 to {n - 1}."]})
-    return annotation_services.flag_create(
-        output=output, user=user, reason="wrong", comment=comment or "summary sentences corrected", correction={"selected": sorted(set(selected))}
-    )
+    chosen = sorted(set(selected))
+    with transaction.atomic():
+        flag = annotation_services.flag_create(
+            output=output, user=user, reason="wrong", comment=comment or "summary sentences corrected", correction={"selected": chosen}
+        )
+
+        def change(result):
+            offsets = result.get("summary_candidates") or []
+            shown = {s["start"]: s for s in result.get("summary", [])}
+            page_at = A.Pages(document.pages or []).at
+            summary = []
+            for i in chosen:
+                start, end = offsets[i] if i < len(offsets) else (None, None)
+                if start in shown:
+                    summary.append(shown[start])
+                elif start is not None:  # a sentence the person added
+                    summary.append({"text": output.input["sentences"][i], "page": page_at(start), "start": start, "end": end,
+                                    "set_by": _person_mark(user)})
+            if result.get("doc_type") != "contract":
+                summary.sort(key=lambda s: s["start"])
+            result["summary"] = summary
+            result["summary_corrected"] = _person_mark(user, flag=flag.pk)
+
+        _update_result(document, change)
+    return flag
 
 
 def summary_prefer(*, document: Document, user, options: list[list[int]], chosen: int, comment: str = ""):
@@ -264,8 +326,9 @@ def summary_prefer(*, document: Document, user, options: list[list[int]], chosen
     return summary_correct(document=document, user=user, selected=options[chosen], comment=note)
 
 
-def key_term_correct(*, document: Document, user, start: int, end: int, category: str, comment: str = ""):
-    """The owner selects text and names its category: the passage becomes a labelled example for summarizer.clauses."""
+def key_term_correct(*, document: Document, user, start: int, end: int, category: str, comment: str = "", answer: str = ""):
+    """The owner selects text and names its category (and its answer, if they give one): the passage becomes a labelled
+    example for summarizer.clauses, and the key term shown, marked as set by a person, on the page, downloads and API."""
     _require_owner(document, user)
     if category not in C.LABELS:
         raise ValidationError({"category": [f"Unknown key-term category {category!r}."]})
@@ -275,6 +338,7 @@ def key_term_correct(*, document: Document, user, start: int, end: int, category
     passage = " ".join(text[start:end].split())[: C.PASSAGE_MAX_CHARS]
     if len(passage) < 3:
         raise ValidationError({"start": ["Select a passage of at least a few words."]})
+    answer = " ".join(str(answer or "").split())[:500]
     kind = K.get_kind(CLAUSES)
     version = ml_selectors.production_version(kind=CLAUSES)
     prediction = kind.predict([passage], version=version)[0]
@@ -284,6 +348,26 @@ def key_term_correct(*, document: Document, user, start: int, end: int, category
         )
         DocumentOutput.objects.create(document=document, output=output, role="correction", category=category)
         labels = sorted(set(prediction.get("labels", [])) | {category})
-        return annotation_services.flag_create(
+        flag = annotation_services.flag_create(
             output=output, user=user, reason="incomplete", comment=comment or f"{category} at {start}-{end}", correction=labels
         )
+        page_at = A.Pages(document.pages or []).at
+        shape = C.CATEGORIES[category][0]
+        term = {
+            "category": category, "text": text[start:end], "answer": answer or (normalisers.title(passage) if category == "Document Name" else normalisers.answer_for(shape, passage)),
+            "status": "yes", "page": page_at(start), "start": start, "end": end, "confidence": None, "output": output.pk,
+            "set_by": _person_mark(user, flag=flag.pk),
+        }
+
+        def change(result):
+            replaced = [t for t in result.get("key_terms", []) if t["category"] == category]
+            if replaced and not replaced[0].get("set_by"):
+                term["replaces"] = {k: replaced[0].get(k) for k in ("text", "answer", "start", "end", "page")}
+            order = {label: i for i, label in enumerate(C.LABELS)}
+            result["key_terms"] = sorted([t for t in result.get("key_terms", []) if t["category"] != category] + [term],
+                                         key=lambda t: order.get(t["category"], len(order)))
+            if result.get("doc_type") == "contract":  # the answers read from the key terms follow the person's
+                result["answers"] = lawyer_answers(result["key_terms"], split(text), page_at)
+
+        _update_result(document, change)
+    return flag

@@ -42,15 +42,16 @@ def index(request):
 def document(request, pk: int):
     doc = selectors.document_get(user=request.user, pk=pk)
     result = doc.result or {}
-    for term in result.get("key_terms", []):
-        answer = term.get("answer")
-        term["answer_text"] = "; ".join(answer) if isinstance(answer, list) else (answer or "")
+    for item in result.get("key_terms", []) + result.get("answers", []):
+        item["answer_text"] = selectors.answer_text(item.get("answer"))
     page_data = {
         "id": doc.pk, "status": doc.status, "text": doc.text if doc.status == Document.Status.DONE else "",
         "candidates": result.get("summary_candidates", []), "summary_output": result.get("summary_output"),
     }
+    terms = result.get("key_terms", [])
     return render(request, "summarizer/document.html", {
         "doc": doc, "result": result, "categories": LABELS, "page_data": page_data,
+        "sure_terms": [t for t in terms if t.get("status", "yes") == "yes"], "possible_terms": [t for t in terms if t.get("status") == "possible"],
         "structured": {k: v for k, v in (result.get("structured") or {}).items() if v},
     })
 
@@ -88,15 +89,18 @@ def feedback(request, pk: int):
     doc = selectors.document_get(user=request.user, pk=pk)
     try:
         body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
         action = body.get("action")
         if action == "flag":
             flag = services.output_flag(document=doc, user=request.user, output_id=int(body.get("output", 0)),
-                                        reason=str(body.get("reason", "")), comment=str(body.get("comment", "")))
+                                        reason=str(body.get("reason", "")), comment=str(body.get("comment", "")),
+                                        answer=str(body.get("answer", "")))
         elif action == "summary":
             flag = services.summary_correct(document=doc, user=request.user, selected=body.get("selected"))
         elif action == "key_term":
             flag = services.key_term_correct(document=doc, user=request.user, start=body.get("start"), end=body.get("end"),
-                                             category=str(body.get("category", "")))
+                                             category=str(body.get("category", "")), answer=str(body.get("answer", "")))
         else:
             return JsonResponse({"error": {"code": "invalid", "message": "Unknown action.", "fields": {}}}, status=400)
     except (ValueError, TypeError):

@@ -19,6 +19,11 @@ QUESTIONS = (
     ("notice_period", "Notice to stop renewal"), ("governing_law", "Governing law"), ("liability_cap", "Cap on liability"),
     ("termination_for_convenience", "Termination for convenience"), ("assignment", "Assignment"),
 )
+# The question each category answers first (a person's answer for the category answers it as given).
+PRIMARY = {"Parties": "parties", "Document Name": "title", "Agreement Date": "agreement_date", "Effective Date": "effective_date",
+           "Expiration Date": "expiration_date", "Renewal Term": "renewal_term", "Notice Period to Terminate Renewal": "notice_period",
+           "Governing Law": "governing_law", "Cap on Liability": "liability_cap", "Termination for Convenience": "termination_for_convenience",
+           "Anti-Assignment": "assignment"}
 _ROLE = re.compile(r"\(\s*(?:each\s+)?(?:together with its affiliates,?\s*)?(?:hereinafter|herein|referred to)?[^()\"\u201c]{0,40}?"
                    r"(?:as\s+)?(?:the\s+)?[\"\u201c\u201f']+(?P<role>[A-Z][\w .&\-]{1,40}?)[\"\u201d']+")
 _ENTITY_END = r"(?:Inc|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|LLP|L\.P|LP|PLC|plc|Co|Company|GmbH|AG|S\.A|N\.V|B\.V|AB|SA|SpA|Pty|Trust|Bank|N\.A)\.?"
@@ -114,10 +119,16 @@ def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
 
     def from_term(key, category, value):
         t = by.get(category)
-        if t is not None:
-            answer = value(t)
-            if answer:
-                found[key] = _cite(t, answer, page_at=page_at)
+        if t is None:
+            return
+        if t.get("set_by") and t.get("answer") and PRIMARY.get(category) == key:  # a person's answer stands as they gave it
+            found[key] = {**_cite(t, t["answer"], page_at=page_at), "set_by": t["set_by"]}
+            return
+        answer = value(t)
+        if answer:
+            found[key] = _cite(t, answer, page_at=page_at)
+            if t.get("set_by"):
+                found[key]["set_by"] = t["set_by"]
 
     from_term("parties", "Parties", lambda t: parties_with_roles(t["text"]) or None)
     from_term("title", "Document Name", lambda t: t.get("answer"))

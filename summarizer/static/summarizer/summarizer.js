@@ -55,24 +55,59 @@
     return response.ok;
   }
 
-  document.querySelectorAll("button.flag").forEach((b) => b.addEventListener("click", async () => {
-    if (await send({ action: "flag", output: +b.dataset.output, reason: "wrong" })) b.textContent = "Flagged";
+  // A flag says why, and the correct answer if the reader knows it; the page shows it flagged from then on (reloads too).
+  const flagTemplate = document.getElementById("flag-form-template");
+  document.querySelectorAll("button.flag").forEach((b) => b.addEventListener("click", () => {
+    if (b.nextElementSibling && b.nextElementSibling.classList.contains("flag-form")) return;
+    const form = flagTemplate.content.firstElementChild.cloneNode(true);
+    b.after(form);
+    form.querySelector("select").focus();
+    form.querySelector(".cancel").addEventListener("click", () => form.remove());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ok = await send({ action: "flag", output: +b.dataset.output, reason: form.reason.value, answer: form.answer.value });
+      if (ok) {
+        const mark = document.createElement("span");
+        mark.className = "flagged-mark";
+        mark.textContent = "Flagged" + (form.answer.value ? `: correct answer ${form.answer.value}` : "");
+        form.remove(); b.replaceWith(mark);
+      }
+    });
   }));
 
+  const summaryIndices = () => [...document.querySelectorAll("#summary li")]
+    .map((li) => data.candidates.findIndex((c) => c[0] === +li.dataset.start)).filter((i) => i >= 0);
+
   document.querySelectorAll("button.remove-sentence").forEach((b) => b.addEventListener("click", async () => {
-    const kept = [...document.querySelectorAll("#summary li")].filter((li) => li !== b.closest("li"))
-      .map((li) => data.candidates.findIndex((c) => c[0] === +li.dataset.start)).filter((i) => i >= 0);
+    const kept = summaryIndices().filter((i) => data.candidates[i][0] !== +b.dataset.start);
     if (await send({ action: "summary", selected: kept })) b.closest("li").remove();
   }));
 
-  const save = document.getElementById("save-key-term");
-  if (save) save.addEventListener("click", async () => {
+  function selectedRange() {
     const sel = window.getSelection();
-    if (!sel.rangeCount || !source.contains(sel.anchorNode)) { status.textContent = "Select text in the document first."; return; }
+    if (!sel.rangeCount || sel.isCollapsed || !source.contains(sel.anchorNode)) return null;
     const range = sel.getRangeAt(0);
     const before = document.createRange();
     before.setStart(source, 0); before.setEnd(range.startContainer, range.startOffset);
     const start = before.toString().length;
-    await send({ action: "key_term", start, end: start + range.toString().length, category: document.getElementById("category").value });
+    return { start, end: start + range.toString().length };
+  }
+
+  const save = document.getElementById("save-key-term");
+  if (save) save.addEventListener("click", async () => {
+    const range = selectedRange();
+    if (!range) { status.textContent = "Select text in the document first."; status.className = "errors"; return; }
+    const answer = document.getElementById("key-term-answer").value;
+    if (await send({ action: "key_term", ...range, category: document.getElementById("category").value, answer })) window.location.reload();
+  });
+
+  const add = document.getElementById("add-to-summary");
+  if (add) add.addEventListener("click", async () => {
+    const range = selectedRange();
+    if (!range) { status.textContent = "Select a sentence in the document first."; status.className = "errors"; return; }
+    const index = data.candidates.findIndex((c) => c[0] < range.end && range.start < c[1]);
+    if (index < 0) { status.textContent = "That sentence is not one the summary can use (a heading or boilerplate)."; status.className = "errors"; return; }
+    const selected = [...new Set([...summaryIndices(), index])];
+    if (await send({ action: "summary", selected })) window.location.reload();
   });
 })();
