@@ -52,8 +52,12 @@ def detail(request, pk):
         facts = insights(profile_dict(profile), occupation=profile.occupation,
                          recommendations=[{"job_id": r.job_id, "salary": r.salary} for r in rows])
         trends = facts["trends"]
+        groups = {}
+        for skill in profile.skills.all():
+            groups.setdefault(skill.get_kind_display(), []).append(skill.name)
         context.update({
             "profile": profile, "form": form, "recommendations": rows, **facts,
+            "skill_groups": [(label.capitalize(), groups[label]) for label in ("tech", "job-specific", "soft") if label in groups],
             "trend_chart": bar_chart([(f"{t['skill']}{' ★' if t['hot'] else ''}", t["share"], "hot" if t["hot"] else "")
                                       for t in trends["skills"]]),
         })
