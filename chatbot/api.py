@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -91,6 +91,11 @@ class ConversationDetailApi(GenericAPIView):
     @extend_schema(responses={200: ConversationOutput}, operation_id="chatbot_conversations_retrieve")
     def get(self, request, pk: int):
         return Response(ConversationOutput(selectors.conversation_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(responses={204: None}, operation_id="chatbot_conversations_delete")
+    def delete(self, request, pk: int):
+        services.conversation_delete(user=request.user, conversation=selectors.conversation_get(user=request.user, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ChatbotChatTurnOutput(serializers.Serializer):
@@ -303,10 +308,16 @@ class InboxApi(GenericAPIView):
     permission_classes = [access.IsStaff]
     serializer_class = ConversationOutput
 
-    @extend_schema(responses={200: ConversationOutput(many=True)}, operation_id="chatbot_inbox_list")
+    class InboxConversationOutput(ConversationOutput):
+        preview = serializers.CharField()
+        handoff_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(responses={200: InboxConversationOutput(many=True)}, operation_id="chatbot_inbox_list",
+                   parameters=[OpenApiParameter("unmask", str, description="1: the originals, each view audited")])
     def get(self, request):
         page = self.paginate_queryset(selectors.inbox_list())
-        return self.get_paginated_response(ConversationOutput(page, many=True).data)
+        rows = selectors.inbox_rows(conversations=page, viewer=request.user, unmasked=request.query_params.get("unmask") == "1")
+        return self.get_paginated_response(self.InboxConversationOutput(rows, many=True).data)
 
 
 class StaffReplyApi(GenericAPIView):

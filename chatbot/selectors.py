@@ -61,6 +61,27 @@ def inbox_list():
     return Conversation.objects.filter(needs_person=True).select_related("owner").order_by("handoff_at", "id")
 
 
+def inbox_rows(*, conversations, viewer, unmasked: bool = False) -> list[dict]:
+    """The inbox as staff see it: each conversation's title and the start of the patient's first message, masked
+    unless the original is asked for, and then each original shown is audited."""
+    from annotation.privacy import audit_unmasked_view, shown_to
+
+    conversations = list(conversations)
+    first = {}
+    for message in Message.objects.filter(conversation__in=conversations, role=Message.Role.PATIENT).order_by("id"):
+        first.setdefault(message.conversation_id, message.text[:80])
+    rows = []
+    for c in conversations:
+        value = {"title": c.title, "preview": first.get(c.pk, "")}
+        if unmasked:
+            audit_unmasked_view(user=viewer, what=f"conversation {c.pk} (inbox title and preview)")
+        else:
+            value = shown_to(value, viewer=viewer, owner=c.owner)
+        rows.append({"id": c.pk, "pk": c.pk, **value, "needs_person": c.needs_person, "handoff_at": c.handoff_at,
+                     "created_at": c.created_at, "updated_at": c.updated_at})
+    return rows
+
+
 def staff_conversation_get(*, pk: int) -> Conversation:
     from django.shortcuts import get_object_or_404
 

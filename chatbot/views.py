@@ -3,9 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from annotation.masking import mask_many
-from annotation.privacy import UNMASKED_VIEW
-from annotation.services import audit_record
+from annotation.privacy import audit_unmasked_view, shown_to
 from chatbot import forms, selectors, services
 from chatbot.api import ics_response
 from chatbot.models import Message
@@ -91,7 +89,8 @@ def article(request, source_id: str):
 
 @access.staff_required
 def inbox(request):
-    return render(request, "chatbot/inbox.html", {"conversations": selectors.inbox_list()[:100]})
+    rows = selectors.inbox_rows(conversations=selectors.inbox_list()[:100], viewer=request.user)
+    return render(request, "chatbot/inbox.html", {"conversations": rows})
 
 
 @access.staff_required
@@ -101,11 +100,10 @@ def inbox_conversation(request, pk: int):
     rows = list(selectors.message_list(conversation=conversation))
     unmasked = request.GET.get("unmask") == "1"
     if unmasked:
-        audit_record(user=request.user, action=UNMASKED_VIEW, detail=f"conversation {conversation.pk}")
+        audit_unmasked_view(user=request.user, what=f"conversation {conversation.pk}")
         texts = [m.text for m in rows]
     else:
-        owner = conversation.owner
-        texts = mask_many([m.text for m in rows], known_names=[n for n in (owner.first_name, owner.last_name, owner.username) if n])
+        texts = shown_to([m.text for m in rows], viewer=request.user, owner=conversation.owner)
     form = forms.StaffReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

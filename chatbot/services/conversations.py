@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +39,24 @@ SPECIALTY_WORDS = {
 @transaction.atomic
 def conversation_start(*, user, title: str = "") -> Conversation:
     return Conversation.objects.create(owner=user, title=(title or "New conversation").strip()[:200])
+
+
+def conversation_delete(*, user, conversation: Conversation) -> None:
+    """The conversation and everything derived from it: its messages, every model output recorded about them
+    (they hold the patient's words), the flags, annotation tasks and answers opened from those outputs, and the
+    staff preference items made from its replies."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from annotation.models import AnnotationTask
+    from suite.ml.models import ModelOutput
+
+    if conversation.owner_id != user.pk:
+        raise PermissionDenied("Only the patient can delete this conversation.")
+    with transaction.atomic():
+        message_ids = [str(pk) for pk in conversation.messages.values_list("pk", flat=True)]
+        ModelOutput.objects.filter(content_type=ContentType.objects.get_for_model(Message), object_id__in=message_ids).delete()
+        AnnotationTask.objects.filter(group__in=[f"chatbot-message-{pk}" for pk in message_ids]).delete()
+        conversation.delete()
 
 
 @dataclass
