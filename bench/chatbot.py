@@ -46,6 +46,7 @@ parser.add_argument("--tune", type=int, default=300, help="other held-out questi
 parser.add_argument("--unanswerable", type=int, default=300, help="questions whose pair is not indexed, for the refusal rate")
 parser.add_argument("--turns", type=int, default=20, help="messages per conversation in the latency run")
 parser.add_argument("--no-latency", action="store_true", help="retrieval and triage only")
+parser.add_argument("--triage-only", action="store_true", help="triage on the frozen list only (bench/results/chatbot-triage.json)")
 ARGS = parser.parse_args()
 
 VAR = tempfile.mkdtemp(prefix="fineloop-bench-chatbot-")
@@ -162,14 +163,38 @@ def retrieval(rows: list[dict], unanswerable: list[dict]) -> dict:
     return out
 
 
-def triage() -> dict:
-    from chatbot.pipeline.triage import triage_rules
-    from tests.chatbot.messages import EMERGENCY_MESSAGES, ORDINARY_MESSAGES
+FROZEN_TRIAGE = ROOT / "bench" / "data" / "chatbot" / "triage_eval.jsonl"
 
-    caught = sum(triage_rules(t).level == "emergency" for t in EMERGENCY_MESSAGES)
-    false = sum(triage_rules(t).level == "emergency" for t in ORDINARY_MESSAGES)
-    return {"emergency_messages": len(EMERGENCY_MESSAGES), "recall": round(caught / len(EMERGENCY_MESSAGES), 3),
-            "ordinary_messages": len(ORDINARY_MESSAGES), "false_alarm_rate": round(false / len(ORDINARY_MESSAGES), 3)}
+
+def triage() -> dict:
+    """The served triage (chatbot.triage's default: the learned model over the rule floor) on the frozen list,
+    written apart from the training messages and the rules; also the rules alone, for comparison."""
+    from collections import Counter
+
+    from chatbot import ml
+    from chatbot.pipeline.triage import triage_rules
+    from suite.ml import kinds as K
+
+    rows = [json.loads(line) for line in FROZEN_TRIAGE.read_text().splitlines() if line.strip()]
+    texts = [r["text"] for r in rows]
+    served = [p["label"] for p in K.get_kind(ml.TRIAGE).predict_with(texts, None)]
+    rules = [triage_rules(t).level for t in texts]
+    out = {"messages": len(rows), "emergent": sum(r["level"] == "emergent" for r in rows)}
+    for name, labels in (("served", served), ("rules_only", rules)):
+        tot, hit = Counter(), Counter()
+        alarms = 0
+        for r, label in zip(rows, labels):
+            if r["level"] == "emergent":
+                tot[r["group"]] += 1
+                hit[r["group"]] += label == "emergency"
+            else:
+                alarms += label == "emergency"
+        caught = sum(hit.values())
+        flagged = caught + alarms
+        out[name] = {"recall": round(caught / max(1, out["emergent"]), 3), "false_alarm_rate": round(alarms / max(1, len(rows) - out["emergent"]), 3),
+                     "precision": round(caught / flagged, 3) if flagged else None,
+                     "recall_by_group": {g: f"{hit[g]}/{tot[g]}" for g in sorted(tot)}}
+    return out
 
 
 def _free_port() -> int:
@@ -257,7 +282,23 @@ def latency(rows: list[dict]) -> dict:
             "server": f"gunicorn {WORKERS} workers x {THREADS} threads (gthread), 1 torch thread each", "load_average": os.getloadavg()[0]}
 
 
+def main_triage():
+    call_command("migrate", verbosity=0)
+    t = triage()
+    t["when"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    print(f"| triage on the frozen list ({t['messages']} messages, {t['emergent']} emergent) | served | rules only |\n|---|---:|---:|")
+    for key in ("recall", "precision", "false_alarm_rate"):
+        print(f"| {key} | {t['served'][key]} | {t['rules_only'][key]} |")
+    for group in t["served"]["recall_by_group"]:
+        print(f"| recall: {group} | {t['served']['recall_by_group'][group]} | {t['rules_only']['recall_by_group'][group]} |")
+    out = RESULTS.with_name("chatbot-triage.json")
+    out.write_text(json.dumps(t, indent=2) + "\n")
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
 def main():
+    if ARGS.triage_only:
+        return main_triage()
     if not MEDQUAD.exists():
         sys.exit(f"{MEDQUAD} is missing")
     call_command("migrate", verbosity=0)
