@@ -15,6 +15,17 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception):
+    """Django refuses some requests before a view runs (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields)."""
+    from django.core.exceptions import RequestDataTooBig
+
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(error_body("too_large", "The request body is too large."), status=413)
+        return JsonResponse(error_body("bad_request", "The request could not be read."), status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     if _is_api(request):
         return JsonResponse(error_body("server_error", "Something went wrong on our side; it has been logged."), status=500)

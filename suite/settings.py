@@ -1,5 +1,6 @@
 """FineLoop settings: everything comes from the environment, with embedded defaults that need no server."""
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_results",
     "django_celery_beat",
+    "axes",
     "suite.apps.SuiteConfig",
     "suite.ml.apps.MlConfig",
     "annotation.apps.AnnotationConfig",
@@ -60,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "suite.middleware.PrivateAnswersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "suite.urls"
@@ -107,6 +112,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in protection (suite/auth.py) ------------------------------------------------------------
+# django-axes counts wrong passwords in the database, shared by every web worker: an account, and a client,
+# is locked for the cool-off after LOGIN_FAILURE_LIMIT of them, on /login/, /admin/login/ and the token API.
+AUTHENTICATION_BACKENDS = ["suite.auth.SignInGuardBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own: per account and per client
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "suite.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "suite.auth.lockout_response"
+AXES_VERBOSE = False
+# X-Forwarded-For is believed only from these addresses (your load balancer); otherwise REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# API tokens stop working this many seconds after they were issued (0: never).
+API_TOKEN_TTL = env.int("API_TOKEN_TTL", default=7 * 24 * 3600)
+# Deeper JSON bodies are refused with a 400 (suite/api/parsers.py).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,15 +191,33 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# Production behind HTTPS: `DEPLOY_HTTPS=1` turns on all of these at once (each can still be set on its own).
+DEPLOY_HTTPS = env.bool("DEPLOY_HTTPS", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=DEPLOY_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=DEPLOY_HTTPS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=DEPLOY_HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if DEPLOY_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=DEPLOY_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=DEPLOY_HTTPS)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (only then: a client could send it too).
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz stays reachable over plain HTTP for load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "suite.auth.ExpiringTokenAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "suite.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Throttles take the client from REMOTE_ADDR unless a configured proxy forwarded the request.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "suite.api.pagination.PagePagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=25),
@@ -240,7 +281,11 @@ WORKER_HEARTBEAT_TTL = env.int("WORKER_HEARTBEAT_TTL", default=60)
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 
 # Cache: local memory per process by default; CACHE_URL=redis://... to share.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rate limits must be counted once for all web workers: a file cache by default, the CACHE_URL server if set.
+    "throttle": env.cache("THROTTLE_CACHE_URL", default=env("CACHE_URL", default="") or f"filecache://{VAR_DIR / 'cache' / 'throttle'}"),
+}
 
 LOGGING = {
     "version": 1,

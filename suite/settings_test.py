@@ -5,6 +5,8 @@ from pathlib import Path
 os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 os.environ.setdefault("WORKER_HEARTBEAT_INTERVAL", "2")
 os.environ.setdefault("ML_PROGRESS_INTERVAL", "0.5")
+# Rate limits per test process; tests of limits shared by several workers start their own servers.
+os.environ.setdefault("THROTTLE_CACHE_URL", "locmemcache://")
 os.environ.setdefault("WEBHOOK_TIMEOUT_SECONDS", "1")  # a hook that hangs fails its attempt in a second
 os.environ.setdefault("WEBHOOK_RETRY_BASE_SECONDS", "0.5")  # retries after 0.5, 1 and 2 s
 # A tiny BERT built from a config at session start (tests/conftest.py); tests marked slow use the real one.

@@ -20,5 +20,6 @@ urlpatterns = [
     path("careers/", include("resumes.urls")),
 ]
 
+handler400 = "suite.errors.bad_request"
 handler404 = "suite.errors.page_not_found"
 handler500 = "suite.errors.server_error"

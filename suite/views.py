@@ -32,8 +32,12 @@ def signup(request):
 
 @never_cache
 def healthz(request):
+    """Up or down for anyone (load balancers); host names, folders and errors only for staff."""
     report = health_check()
-    return JsonResponse(report, status=200 if report["status"] == "up" else 503)
+    status = 200 if report["status"] == "up" else 503
+    if not access.is_staff(request.user):
+        report = {"status": report["status"]}
+    return JsonResponse(report, status=status)
 
 
 @access.staff_required

@@ -21,9 +21,14 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
+    from django.db import DataError
+
     from suite.ml.kinds import UnknownKind
 
-    if isinstance(exc, UnknownKind):  # a kind named in a request body; URLs with a kind answer 404 themselves
+    if isinstance(exc, (OverflowError, DataError)):
+        # An id or number past what the database column holds (10**29 in a URL or a field): the value is wrong.
+        exc = exceptions.ValidationError({"non_field_errors": ["A number in the request is out of range."]})
+    elif isinstance(exc, UnknownKind):  # a kind named in a request body; URLs with a kind answer 404 themselves
         exc = exceptions.ValidationError({"kind": [str(exc)]})
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -9,6 +9,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from suite import access
+from suite.auth import client_ip, lockout_response, token_expired
 from suite import roles as R
 from suite.services import user_signup
 
@@ -56,7 +57,18 @@ class SignupApi(APIView):
 
 
 class LoginThrottle(AnonRateThrottle):
+    """30 token requests a minute per client, counted in the shared throttle cache (not per web worker)."""
+
     rate = "30/min"
+
+    def __init__(self):
+        from django.core.cache import caches
+
+        self.cache = caches["throttle"]
+        super().__init__()
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class TokenApi(APIView):
@@ -78,10 +90,16 @@ class TokenApi(APIView):
     def post(self, request):
         data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The Django request, so django-axes counts a wrong password here as on /login/.
+        user = authenticate(request._request, **data.validated_data)
+        if getattr(request._request, "axes_locked_out", False):
+            return lockout_response(request._request)
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": ["Wrong user name or password."]})
         token, _ = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # an expired token is replaced, never handed out again
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
 
 

@@ -2,7 +2,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+import pytest
+
 from suite.models import WorkerHeartbeat
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def client(client, transactional_db):
+    """Staff: anonymous callers get up or down only (tests/suite/test_hardening.py), staff the details."""
+    client.force_login(UserFactory(is_staff=True))
+    return client
 
 
 def test_healthz_reports_database_broker_and_live_worker(client, celery_worker):
