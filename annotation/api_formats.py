@@ -22,7 +22,7 @@ class ExportJobOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ExportJob
-        fields = ["id", "kind", "format", "scope", "options", "status", "rows", "size_bytes", "error",
+        fields = ["id", "kind", "format", "scope", "options", "filters", "status", "rows", "size_bytes", "error",
                   "created_at", "started_at", "finished_at", "download_url"]
 
     def get_download_url(self, job) -> str | None:
@@ -39,6 +39,10 @@ class ExportCreateApi(APIView):
         format = serializers.CharField(max_length=50, help_text=f"one of: {', '.join(sorted(EXPORTERS))}")
         scope = serializers.ChoiceField(choices=ExportJob.Scope.choices, default=ExportJob.Scope.ACCEPTED)
         options = serializers.DictField(required=False, default=dict, help_text="format options, e.g. {'style': 'prompt_completion'} for sft")
+        filters = serializers.DictField(required=False, default=dict, help_text=(
+            "which rows: status (review state or list: open, in_review, accepted, rejected), annotator (username, or "
+            "the outside tool's annotator), since / until (YYYY-MM-DD, the day an answer was accepted, else the item "
+            "was created), label"))
 
     @extend_schema(request=ExportCreateInput, responses={202: ExportJobOutput}, operation_id="annotation_export_create")
     def post(self, request):

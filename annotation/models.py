@@ -185,6 +185,7 @@ class ExportJob(models.Model):
     format = models.CharField(max_length=50)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ACCEPTED)
     options = models.JSONField(default=dict, blank=True, help_text="format options, e.g. {'style': 'messages'}")
+    filters = models.JSONField(default=dict, blank=True, help_text="which rows: {'status', 'annotator', 'since', 'until', 'label'}")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     file = models.FileField(upload_to="exports/", max_length=500, blank=True)

@@ -200,6 +200,68 @@ def _editor_context(task: AnnotationTask, kind: K.ModelKind | None, shown, sugge
     return context
 
 
+SENTENCES_AROUND = 2  # neighbours kept in view on each side of a sentence that matters
+LONG_SENTENCE_LIST = 12  # up to this many, every sentence stays in view
+
+
+def _sentence_blocks(sentences: list[dict], focus: set[int]) -> list[dict]:
+    """Sentences in view (the suggested and disputed ones with their neighbours) and folded runs between them."""
+    if len(sentences) <= LONG_SENTENCE_LIST or not focus:
+        return [{"folded": False, "sentences": sentences}]
+    keep = {i for f in focus for i in range(f - SENTENCES_AROUND, f + SENTENCES_AROUND + 1)}
+    blocks: list[dict] = []
+    for sentence in sentences:
+        folded = sentence["index"] not in keep
+        if blocks and blocks[-1]["folded"] == folded:
+            blocks[-1]["sentences"].append(sentence)
+        else:
+            blocks.append({"folded": folded, "sentences": [sentence]})
+    return blocks
+
+
+def _version_name(task: AnnotationTask) -> str:
+    if task.prediction_version_id:
+        return f"v{task.prediction_version.number}"
+    if task.prediction_model:
+        return task.prediction_model
+    if task.source == AnnotationTask.Source.IMPORT:
+        return "imported with the item"
+    return "the untrained default model"
+
+
+def _flag_context(task: AnnotationTask, shown, user, *, blind: bool) -> dict:
+    """What the people who flagged the output said: reason, comment, proposed answer, and what they disputed."""
+    flags = list(task.flags.all()[:5]) if task.flag_count else []
+    sentences = shown.get("sentences") if isinstance(shown, dict) and isinstance(shown.get("sentences"), list) else None
+    reports, proposed_sentences = [], set()
+    for flag in flags:
+        proposed = None
+        if flag.correction is not None and not blind:
+            correction = _masked_like_input(task, flag.correction, user)
+            if isinstance(correction, dict) and "selected" in correction and sentences is not None:
+                chosen = [i for i in correction["selected"] if isinstance(i, int) and 0 <= i < len(sentences)]
+                proposed_sentences |= set(chosen)
+                proposed = f"sentences {', '.join(str(i + 1) for i in chosen)}" if chosen else "no sentences"
+            else:
+                proposed = _plain(correction) if not isinstance(correction, dict) else _plain(list(correction.values()))
+        reports.append({
+            "reason": flag.get_reason_display(), "comment": _masked_like_input(task, flag.comment, user) or "",
+            "proposed": proposed, "at": flag.created_at,
+        })
+    prediction = task.prediction
+    disputed = {"label": "", "sentences": set()}
+    if flags and prediction is not None:
+        if isinstance(prediction, dict) and "selected" in prediction and sentences is not None:
+            model_chosen = {i for i in prediction["selected"] if isinstance(i, int)}
+            # The sentences the person would drop or add; with no proposal, everything the model chose is in dispute.
+            disputed["sentences"] = (model_chosen ^ proposed_sentences) if proposed_sentences else model_chosen
+        elif task.feedback_type == FeedbackType.CLASSIFICATION:
+            disputed["label"] = _plain(prediction) or "no label"
+        elif task.feedback_type == FeedbackType.CORRECTION and isinstance(prediction, str):
+            disputed["label"] = "the reply or text the model wrote (shown as the suggestion)"
+    return {"reports": reports, "disputed": disputed}
+
+
 def _posted_answer(form: AnswerForm | None):
     """The answer a bound form carried (read from the post: a refused field leaves cleaned_data), or None."""
     if form is None or not form.is_bound or form.data.get("accept"):
@@ -217,7 +279,16 @@ def _task_page(request, task: AnnotationTask, *, answer_form=None, skip_form=Non
     masked = _is_masked(task, user)
     # Suggested text (a correction) may quote the input, so it is masked like the input; labels and offsets are not text.
     suggestion = _masked_like_input(task, task.prediction, user) if feedback == FeedbackType.CORRECTION else task.prediction
+    blind = task.project.blind
+    if blind and task.source == AnnotationTask.Source.IMPORT and task.prediction_version_id is None and not task.prediction_model:
+        suggestion = None  # an imported person's answer: a blind project keeps it from later annotators
     editor = _editor_context(task, kind, shown, suggestion)
+    flagged = _flag_context(task, shown, user, blind=blind)
+    if editor.get("sentences"):
+        for sentence in editor["sentences"]:
+            sentence["disputed"] = sentence["index"] in flagged["disputed"]["sentences"]
+        focus = {s["index"] for s in editor["sentences"] if s["suggested"] or s["disputed"]}
+        editor["sentence_blocks"] = _sentence_blocks(editor["sentences"], focus)
     config = {
         "task": task.pk,
         "feedback_type": feedback,
@@ -242,6 +313,10 @@ def _task_page(request, task: AnnotationTask, *, answer_form=None, skip_form=Non
         "answer_form": answer_form or AnswerForm(task=task),
         "skip_form": skip_form or SkipForm(),
         "skip_reasons": SKIP_REASONS,
+        "flags": flagged["reports"],
+        "disputed": flagged["disputed"],
+        "model_name": _version_name(task),
+        "blind": blind,
     }
     template = f"annotation/task_{feedback}.html" if feedback in FeedbackType.values else "annotation/task_classification.html"
     return render(request, template, context, status=status)

@@ -842,3 +842,61 @@ class TestPublishedDatasets:
         services.annotations_export(format="kto", kind="tests.copy", path=tmp_path / "all.jsonl", scope="all")
         rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
         assert rows == [{"prompt": "say hello", "completion": "bye", "label": False}]
+
+
+@pytest.mark.django_db
+class TestFilteredExports:
+    @pytest.fixture
+    def answered(self):
+        """Four sentiment items: accepted by ada (Jan) and by bob (Mar), one in review, one open."""
+        import datetime
+
+        from django.utils import timezone
+
+        ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
+        project = AnnotationProject.objects.create(kind="tests.sentiment", name="filters")
+
+        def item(text, status, annotator=None, label=None, accepted_on=None):
+            accepted_at = timezone.make_aware(datetime.datetime.combine(accepted_on, datetime.time(12))) if accepted_on else None
+            task = AnnotationTask.objects.create(project=project, kind="tests.sentiment", feedback_type="classification", input=text,
+                                                 source="import", status=status, accepted_at=accepted_at, prediction="positive")
+            if annotator:
+                Annotation.objects.create(task=task, annotator=annotator, result=label,
+                                          status="accepted" if status == "accepted" else "submitted")
+            return task
+
+        item("the meal was great", "accepted", ada, "positive", datetime.date(2026, 1, 10))
+        item("the film was awful", "accepted", bob, "negative", datetime.date(2026, 3, 5))
+        item("the room was grim", "in_review", ada, "negative")
+        item("the book was fine", "open")
+
+    def export(self, tmp_path, **filters):
+        scope = filters.pop("scope", "accepted")
+        services.annotations_export(format="jsonl", kind="tests.sentiment", path=tmp_path / "out.jsonl", scope=scope, filters=filters)
+        return [json.loads(line)["input"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+
+    def test_exports_filter_by_review_state_annotator_date_and_label(self, answered, tmp_path):
+        assert self.export(tmp_path, scope="all", status="in_review,open") == ["the room was grim", "the book was fine"]
+        assert self.export(tmp_path, annotator="bob") == ["the film was awful"]
+        assert self.export(tmp_path, scope="all", annotator="ada") == ["the meal was great", "the room was grim"]
+        assert self.export(tmp_path, since="2026-02-01") == ["the film was awful"]
+        assert self.export(tmp_path, until="2026-01-31") == ["the meal was great"]
+        assert self.export(tmp_path, label="negative") == ["the film was awful"]
+        assert self.export(tmp_path, annotator="ada", label="negative") == []
+
+    def test_bad_filters_are_refused_before_anything_is_written(self, answered, tmp_path):
+        for filters, message in (({"status": "done"}, "Review state 'done'"), ({"since": "last week"}, "a date like"),
+                                 ({"label": "neutral"}, "no label 'neutral'"), ({"reviewer": "x"}, "Unknown filter 'reviewer'")):
+            with pytest.raises(ValidationError, match=message):
+                self.export(tmp_path, **filters)
+        assert not (tmp_path / "out.jsonl").exists()
+
+    def test_the_command_and_the_api_take_the_filters(self, answered, tmp_path):
+        call_command("export_annotations", "jsonl", "--kind", "tests.sentiment", "--out", str(tmp_path / "cmd.jsonl"),
+                     "--annotator", "bob", "--since", "2026-03-01", stdout=io.StringIO())
+        assert [json.loads(line)["input"] for line in (tmp_path / "cmd.jsonl").read_text().splitlines()] == ["the film was awful"]
+        client = api_client_for(UserFactory(role="reviewer"))
+        bad = client.post("/api/annotation/exports/", {"kind": "tests.sentiment", "format": "jsonl", "filters": {"status": "done"}}, format="json")
+        assert bad.status_code == 400 and "Review state 'done'" in json.dumps(bad.json())
+        good = client.post("/api/annotation/exports/", {"kind": "tests.sentiment", "format": "jsonl", "filters": {"label": "negative"}}, format="json")
+        assert good.status_code == 202 and ExportJob.objects.get(pk=good.json()["id"]).filters == {"label": "negative"}

@@ -409,3 +409,66 @@ def test_the_dashboard_shows_throughput_agreement_and_flag_rates_with_charts(cli
     assert '<svg class="chart bars"' in html and '<svg class="chart lines"' in html
     assert 'id="agreement"' in html and 'id="flag-rates"' in html and "tests.sentiment" in html
     assert client.get("/annotation/dashboard/?kind=tests.sentiment").status_code == 200
+
+
+# --- context on every task ----------------------------------------------------------------------------
+
+
+def test_a_flagged_summary_shows_the_disputed_sentences_in_view_and_folds_the_rest(client):
+    owner = UserFactory(role="patient")
+    sentences = [f"Sentence number {i} of a long contract." for i in range(60)]
+    output = ml_services.model_output_record(kind="summarizer.salience", input={"sentences": sentences},
+                                             output={"selected": [3, 4]}, score=0.55, owner=owner)
+    task = services.flag_create(output=output, user=owner, reason="incomplete", comment="The summary misses the termination clause",
+                                correction={"selected": [3, 41]}).task
+    log_in(client)
+    take(client, "summarizer.salience")
+
+    html = client.get(f"/annotation/tasks/{task.pk}/").content.decode()
+
+    assert "The summary misses the termination clause" in html and "Proposed answer: <strong>sentences 4, 42</strong>" in html
+    # 4 (the model's, not proposed) and 41 (proposed, not the model's) are disputed; 3 is agreed.
+    assert "<mark>Sentence number 4 of a long contract.</mark>" in html and "<mark>Sentence number 41 of a long contract.</mark>" in html
+    assert "<mark>Sentence number 3 of a long contract.</mark>" not in html
+    assert html.count('<details class="folded-sentences">') == 3  # before 1, between 6 and 39, after 43
+    assert html.count('name="sentence"') == 60  # folded, not dropped: the annotator can still open them
+    assert "Model: the untrained default model · confidence 0.55" in html
+
+
+def test_a_blind_project_hides_an_earlier_answer_imported_as_the_suggestion(client):
+    items = [{"input": "the film was awful again", "result": "negative"}]
+    services.items_import(kind=KIND, items=items, accepted=False)
+    task = AnnotationTask.objects.get()
+    log_in(client)
+    take(client)
+    assert 'id="suggestion-text">negative<' in client.get(f"/annotation/tasks/{task.pk}/").content.decode()
+
+    task.project.blind = True
+    task.project.save()
+    html = client.get(f"/annotation/tasks/{task.pk}/").content.decode()
+
+    assert 'id="suggestion-text"' not in html and "No model suggestion for this item." in html
+    assert "blind project: earlier answers are hidden" in html
+
+
+def test_the_import_page_dry_runs_then_imports_a_label_studio_export(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.annotation.test_formats import RESUME_LABELS, ls_resume_export
+
+    log_in(client, role="reviewer")
+    body = json.dumps(ls_resume_export()).encode()
+    form = {"format": "labelstudio", "kind": "resumes.ner", "labels": RESUME_LABELS, "accepted": "on"}
+
+    dry = client.post("/annotation/import/", {**form, "dry_run": "on", "file": SimpleUploadedFile("ls.json", body)})
+    html = dry.content.decode()
+    assert dry.status_code == 200 and "Dry run: would import 2 items into resumes.ner" in html
+    assert "only in whitespace: offsets kept" in html and "not_in_mapping (1)" in html and not AnnotationTask.objects.exists()
+
+    done = client.post("/annotation/import/", {**form, "file": SimpleUploadedFile("ls.json", body)})
+    assert "Imported 2 items into resumes.ner" in done.content.decode() and AnnotationTask.objects.count() == 2
+
+    bad = client.post("/annotation/import/", {**form, "labels": "candidate_city=Town", "file": SimpleUploadedFile("ls.json", body)})
+    assert bad.status_code == 400 and "which resumes.ner does not know" in bad.content.decode()
+    assert AnnotationTask.objects.count() == 2
+    client.force_login(UserFactory(role="annotator"))
+    assert client.get("/annotation/import/").status_code == 403

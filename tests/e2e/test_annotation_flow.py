@@ -147,3 +147,42 @@ def test_accepting_the_suggestion_takes_one_key(page):
     expect(page).to_have_url(re.compile(r"/annotation/$"))
     annotation = Annotation.objects.get(task=task)
     assert (annotation.result, annotation.changed) == ("negative", False)
+
+
+def screenshot(page, name):
+    """Screenshots for people to look at, when E2E_SCREENSHOTS names a folder."""
+    import os
+
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+GOVERNING = "This Agreement shall be governed by and construed in accordance with the laws of the State of New York."
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_annotator_sees_the_disputed_key_term_with_the_users_reason(page, width):
+    lawyer = UserFactory(role="patient")
+    output = ml_services.model_output_record(
+        kind="summarizer.clauses", input=GOVERNING, output={"labels": ["Notice Period to Terminate Renewal"], "scores": {}},
+        score=0.41, owner=lawyer,
+    )
+    services.flag_create(output=output, user=lawyer, reason="wrong", comment="This is the governing law clause, not a notice period",
+                         correction=["Governing Law"])
+    UserFactory(username="ada", role="annotator")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "ada")
+
+    open_next(page, "summarizer.clauses")
+
+    dispute = page.locator("#dispute")
+    expect(dispute).to_be_visible()
+    expect(dispute.locator(".tag.reason")).to_have_text(re.compile("wrong", re.I))
+    expect(dispute.locator(".flag-comment")).to_have_text("This is the governing law clause, not a notice period")
+    expect(dispute.locator(".proposed")).to_contain_text("Governing Law")
+    expect(dispute.locator(".disputed mark")).to_have_text("Notice Period to Terminate Renewal")
+    expect(dispute).to_contain_text("confidence 0.41")
+    expect(page.locator("mark.disputed-passage")).to_have_text(GOVERNING)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off a phone's screen
+    screenshot(page, f"key-term-dispute-{width}")
