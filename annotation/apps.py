@@ -7,11 +7,11 @@ class AnnotationConfig(AppConfig):
     verbose_name = "Annotation"
 
     def ready(self):
-        from annotation.selectors import accepted_examples
+        from annotation.selectors import annotation_examples
         from suite.ml.services import example_source_register
 
         # suite.ml reads accepted annotations through this hook; it never imports this app.
-        example_source_register(accepted_examples)
+        example_source_register(annotation_examples)
         from annotation import webhooks
 
         webhooks.connect()  # snapshots, runs and promotions reach the webhooks through suite.ml's signals

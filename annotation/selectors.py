@@ -15,10 +15,17 @@ from annotation.models import Annotation, AnnotationTask, ExportJob, Flag
 from suite import access
 from suite.ml.models import ModelOutput
 from suite.ml import kinds as K
+from suite.ml import selectors as ml_selectors
 
 
 def accepted_examples(kind: str, since=None) -> list[dict]:
-    """Accepted answers of a kind as training examples (the example source suite.ml reads)."""
+    """Every accepted example of a kind, from every source (annotations, and e.g. the chatbot's ratings): the same
+    data as suite.ml's, for manual snapshots and scheduled retraining alike."""
+    return ml_selectors.accepted_examples(kind=kind, since=since)
+
+
+def annotation_examples(kind: str, since=None) -> list[dict]:
+    """Accepted answers of annotation tasks of a kind as training examples (the source this app registers)."""
     model_kind = K.get_kind(kind)
     # Preference items train reward models and go out through exports, not into the kind's own snapshots.
     rows = Annotation.objects.filter(

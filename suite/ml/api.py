@@ -78,8 +78,12 @@ class TrainingRunOutput(serializers.Serializer):
     best_epoch = serializers.IntegerField(allow_null=True)
     test_metrics = serializers.DictField()
     baseline_metrics = serializers.DictField(help_text="the serving model on the same test split")
-    gate = serializers.DictField(help_text="the promotion decision: metric, new, current, against, promoted, why")
+    gate = serializers.DictField(
+        help_text="the promotion decision: metric, new, current, against, promoted, why; interval (paired bootstrap "
+        "95% interval of the improvement) and golden (the golden-set regression check), each with its numbers"
+    )
     version = serializers.SerializerMethodField()
+    phases = serializers.SerializerMethodField(help_text="name, state (done, current, pending), seconds, estimate_seconds")
     error = serializers.CharField()
     cancel_requested = serializers.BooleanField()
     restarted_from = serializers.IntegerField(source="restarted_from_id", allow_null=True)
@@ -93,6 +97,9 @@ class TrainingRunOutput(serializers.Serializer):
 
     def get_metric_names(self, run) -> list[str]:
         return _kind_metrics(run.kind, run.gate)[1]
+
+    def get_phases(self, run) -> list[dict]:
+        return selectors.run_phases(run=run)
 
     def get_version(self, run) -> int | None:
         try:
@@ -116,9 +123,10 @@ class AliasMoveOutput(serializers.Serializer):
     kind = serializers.CharField()
     alias = serializers.CharField()
     from_version = serializers.IntegerField(source="from_version.number", allow_null=True)
-    to_version = serializers.IntegerField(source="to_version.number")
+    to_version = serializers.IntegerField(source="to_version.number", allow_null=True, help_text="null: the untrained default")
     reason = serializers.CharField()
     note = serializers.CharField()
+    forced = serializers.BooleanField(help_text="promoted although it scored below what it replaced")
     moved_by = serializers.CharField(source="moved_by.username", allow_null=True)
     moved_at = serializers.DateTimeField()
 
@@ -187,16 +195,21 @@ class KindPromoteApi(APIView):
     permission_classes = [access.IsStaff]
 
     class VersionPromoteInput(serializers.Serializer):
-        version = serializers.IntegerField(min_value=1, help_text="the version number to put into production")
+        version = serializers.CharField(max_length=20, help_text="a version number, or 'default' (the untrained default)")
         note = serializers.CharField(required=False, allow_blank=True, default="")
+        force = serializers.BooleanField(
+            required=False, default=False, help_text="confirm a version that scored below what serves (needs a reason)"
+        )
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
     @extend_schema(request=VersionPromoteInput, responses={200: AliasMoveOutput}, operation_id="ml_kinds_promote")
     def post(self, request, kind: str):
         model_kind = kind_or_404(kind)
         data = self.VersionPromoteInput(data=request.data)
         data.is_valid(raise_exception=True)
+        v = data.validated_data
         move = services.version_promote(
-            kind=model_kind.name, number=data.validated_data["version"], user=request.user, note=data.validated_data["note"]
+            kind=model_kind.name, target=v["version"], user=request.user, note=v["note"], force=v["force"], reason=v["reason"]
         )
         return Response(AliasMoveOutput(move).data)
 
@@ -204,10 +217,19 @@ class KindPromoteApi(APIView):
 class KindRollbackApi(APIView):
     permission_classes = [access.IsStaff]
 
-    @extend_schema(request=None, responses={200: AliasMoveOutput}, operation_id="ml_kinds_rollback")
+    class RollbackInput(serializers.Serializer):
+        version = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=20,
+            help_text="left out: what served before; or a version that served earlier, or 'default'",
+        )
+
+    @extend_schema(request=RollbackInput, responses={200: AliasMoveOutput}, operation_id="ml_kinds_rollback")
     def post(self, request, kind: str):
         model_kind = kind_or_404(kind)
-        return Response(AliasMoveOutput(services.version_rollback(kind=model_kind.name, user=request.user)).data)
+        data = self.RollbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = services.version_rollback(kind=model_kind.name, user=request.user, target=data.validated_data["version"] or None)
+        return Response(AliasMoveOutput(move).data)
 
 
 # --- runs -----------------------------------------------------------------------------------

@@ -73,20 +73,38 @@ class RunStartForm(forms.Form):
 
 
 class PromoteForm(forms.Form):
-    version = forms.IntegerField(min_value=1, label="Version number")
+    version = forms.CharField(
+        max_length=20, label="Version", help_text="A version number, or 'default' for the untrained default.",
+        widget=forms.TextInput(attrs={"placeholder": "3 or default", "inputmode": "text"}),
+    )
+    confirm = forms.BooleanField(required=False, label="Promote although it scored lower")
+    reason = forms.CharField(required=False, max_length=500, label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
     def promote(self, *, kind: str, user):
         try:
-            return services.version_promote(kind=kind, number=self.cleaned_data["version"], user=user)
+            return services.version_promote(
+                kind=kind, target=self.cleaned_data["version"], user=user, force=self.cleaned_data["confirm"],
+                reason=self.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             add_service_errors(self, exc)
             return None
 
+    @property
+    def needs_confirmation(self) -> bool:
+        return "confirm" in self.errors or "reason" in self.errors
+
 
 class RollbackForm(forms.Form):
+    version = forms.CharField(
+        max_length=20, required=False, label="Back to",
+        help_text="Blank: what served before. Or a version that served earlier, or 'default'.",
+        widget=forms.TextInput(attrs={"placeholder": "previous"}),
+    )
+
     def rollback(self, *, kind: str, user):
         try:
-            return services.version_rollback(kind=kind, user=user)
+            return services.version_rollback(kind=kind, user=user, target=self.cleaned_data.get("version") or None)
         except ValidationError as exc:
             add_service_errors(self, exc)
             return None

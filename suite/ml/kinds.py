@@ -84,6 +84,14 @@ class ModelKind:
     feedback: ClassVar[str | None] = None
     # Inputs hold personal health data: annotators see them masked, only the owner sees the original.
     personal_data: ClassVar[bool] = False
+    # The gate: the lower bound of the 95% interval of the improvement must exceed this margin.
+    gate_margin: ClassVar[float] = 0.0
+    # Paired bootstrap resamples of the test split behind that interval.
+    gate_resamples: ClassVar[int] = 1000
+    # How much of its metric a candidate may lose on the golden set against what serves now.
+    golden_tolerance: ClassVar[float] = 0.02
+    # The most examples frozen into a new golden set from the first snapshot's test split.
+    golden_size: ClassVar[int] = 200
 
     # --- what a subclass provides ------------------------------------------------------------
 

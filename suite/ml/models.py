@@ -55,6 +55,7 @@ class TrainingRun(models.Model):
     test_metrics = models.JSONField(default=dict, blank=True)
     baseline_metrics = models.JSONField(default=dict, blank=True, help_text="the serving model on the same test split")
     gate = models.JSONField(default=dict, blank=True, help_text="promotion decision with both numbers")
+    phases = models.JSONField(default=list, blank=True, help_text="each phase the run went through: name and start time")
     error = models.TextField(blank=True)
     celery_task_id = models.CharField(max_length=255, blank=True)
     worker = models.CharField(max_length=255, blank=True)
@@ -138,15 +139,31 @@ class AliasMove(models.Model):
 
     kind = models.CharField(max_length=100, db_index=True)
     alias = models.CharField(max_length=20, choices=ModelAlias.Name.choices)
+    # None on either side is the untrained default.
     from_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    to_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.TextField(blank=True)
+    forced = models.BooleanField(default=False, help_text="promoted although it scored below what it replaced")
     moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     moved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-moved_at", "-id"]
+
+
+class GoldenSet(models.Model):
+    """Examples of a kind every candidate must keep getting right: frozen from the first snapshot, grown by staff."""
+
+    kind = models.CharField(max_length=100, unique=True)
+    examples = models.JSONField(default=list)
+    frozen_from = models.ForeignKey(DatasetSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.kind} golden set ({len(self.examples)} examples)"
 
 
 class ModelOutput(models.Model):

@@ -1,10 +1,15 @@
 """Reads of the model runtime."""
 import json
+import statistics
+import threading
+from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from suite.ml import kinds as K
-from suite.ml.models import AliasMove, DatasetSnapshot, ModelAlias, ModelVersion, TrainingRun
+from suite.ml.models import AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelVersion, TrainingRun
 
 
 def alias_version(*, kind: str, alias: str) -> ModelVersion | None:
@@ -12,15 +17,102 @@ def alias_version(*, kind: str, alias: str) -> ModelVersion | None:
     return row.version if row else None
 
 
-def production_version(*, kind: str) -> ModelVersion | None:
-    return alias_version(kind=kind, alias=ModelAlias.Name.PRODUCTION)
+# Every process keeps the serving versions it looked up, tagged with the serving generation; any alias move
+# (in any process) changes the generation, so the next request of every process sees the new version.
+_serving: dict = {"generation": None, "versions": {}}
+_serving_lock = threading.Lock()
+
+
+def serving_generation() -> tuple:
+    """A cheap fingerprint of every alias move: one indexed aggregate, no join."""
+    moves = AliasMove.objects.aggregate(last=Max("id"), n=Count("id"), at=Max("moved_at"))
+    return (moves["last"], moves["n"], moves["at"].isoformat() if moves["at"] else None)
 
 
 def production_versions(*, kinds: list[str]) -> dict[str, ModelVersion | None]:
-    """The serving version of several kinds in one query (None where a kind still runs its default)."""
-    rows = ModelAlias.objects.select_related("version").filter(kind__in=kinds, name=ModelAlias.Name.PRODUCTION)
-    found = {row.kind: row.version for row in rows}
-    return {kind: found.get(kind) for kind in kinds}
+    """The serving version of several kinds (None where a kind still runs its default), checked per request."""
+    generation = serving_generation()
+    with _serving_lock:
+        if _serving["generation"] != generation:
+            _serving["generation"], _serving["versions"] = generation, {}
+        known = dict(_serving["versions"])
+    missing = [kind for kind in kinds if kind not in known]
+    if missing:
+        rows = ModelAlias.objects.select_related("version").filter(kind__in=missing, name=ModelAlias.Name.PRODUCTION)
+        found = {row.kind: row.version for row in rows}
+        fetched = {kind: found.get(kind) for kind in missing}
+        with _serving_lock:
+            if _serving["generation"] == generation:
+                _serving["versions"].update(fetched)
+        known.update(fetched)
+    return {kind: known[kind] for kind in kinds}
+
+
+def production_version(*, kind: str) -> ModelVersion | None:
+    return production_versions(kinds=[kind])[kind]
+
+
+def accepted_examples(*, kind: str, since=None) -> list[dict]:
+    """Every accepted example of a kind from every registered source: the one path manual snapshots and
+    scheduled retraining both take."""
+    from suite.ml.services import example_sources
+
+    K.get_kind(kind)
+    return [e for source in example_sources() for e in source(kind, since)]
+
+
+def golden_set(*, kind: str) -> GoldenSet | None:
+    return GoldenSet.objects.filter(kind=kind).first()
+
+
+def _parse(at: str) -> datetime:
+    return datetime.fromisoformat(at)
+
+
+def _phase_durations(kind: str, limit: int = 5) -> dict[str, float]:
+    """Median seconds of each phase over the kind's last finished runs (the estimates a live run shows)."""
+    seconds: dict[str, list[float]] = {}
+    for run in TrainingRun.objects.filter(kind=kind, status=TrainingRun.Status.SUCCEEDED).exclude(phases=[]).only("phases")[:limit]:
+        phases = run.phases
+        for here, after in zip(phases, phases[1:]):
+            seconds.setdefault(here["name"], []).append((_parse(after["at"]) - _parse(here["at"])).total_seconds())
+    return {name: statistics.median(values) for name, values in seconds.items()}
+
+
+def run_phases(*, run: TrainingRun) -> list[dict]:
+    """The run's phases in order: done ones with their seconds, the current one with its elapsed time and an
+    estimate of what is left, pending ones with the kind's usual duration."""
+    from suite.ml.services import PHASES
+
+    now = timezone.now()
+    seen = {p["name"]: p for p in run.phases}
+    names = [p["name"] for p in run.phases] + [n for n in PHASES if n not in seen and n != "done"]
+    if run.status == TrainingRun.Status.SUCCEEDED and "done" not in names:
+        names.append("done")
+    usual = _phase_durations(run.kind) if run.is_active else {}
+    out = []
+    for i, name in enumerate(names):
+        row = {"name": name, "state": "pending", "seconds": None, "estimate_seconds": usual.get(name)}
+        if name in seen:
+            start = _parse(seen[name]["at"])
+            following = next((seen[n] for n in names[i + 1 :] if n in seen), None)
+            if following is not None:
+                row.update(state="done", seconds=round((_parse(following["at"]) - start).total_seconds(), 1), estimate_seconds=None)
+            elif name == "done" or not run.is_active:
+                row.update(state="done" if name == "done" else run.status, seconds=None, estimate_seconds=None)
+            else:
+                elapsed = (now - start).total_seconds()
+                row.update(state="current", seconds=round(elapsed, 1))
+                if name == "training" and run.progress > 0.02:
+                    # Training progress runs from 0 to 0.95; what is left follows the pace so far.
+                    done = min(run.progress / 0.95, 1.0)
+                    row["estimate_seconds"] = round(elapsed * (1 - done) / done, 1)
+                elif row["estimate_seconds"] is not None:
+                    row["estimate_seconds"] = round(max(row["estimate_seconds"] - elapsed, 0.0), 1)
+        elif not run.is_active:
+            continue  # a finished run lists what it went through, not what it skipped
+        out.append(row)
+    return out
 
 
 def snapshot_examples(*, snapshot: DatasetSnapshot) -> dict[str, list[dict]]:

@@ -3,6 +3,7 @@ import hashlib
 import json
 import logging
 import shutil
+import threading
 import time
 import traceback
 from datetime import timedelta
@@ -10,13 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from suite.ml import engine, selectors, signals
+from suite.ml import gate as G
 from suite.ml import kinds as K
-from suite.ml.models import AliasMove, DatasetSnapshot, ModelAlias, ModelOutput, ModelVersion, TrainingRun
+from suite.ml.models import AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelOutput, ModelVersion, TrainingRun
 from suite.ml.splits import SplitError, split_examples
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ def _canonical(obj) -> str:
 def snapshot_create(*, kind: str, examples: list[dict], origin: str, seed: int = 13, user=None) -> DatasetSnapshot:
     """Freeze examples into a file with a seeded, grouped, stratified split; refuse data that cannot train."""
     model_kind = K.get_kind(kind)
+    if not examples:
+        raise ValidationError({"examples": [f"{kind} has no accepted examples ({origin}): the dataset is empty, nothing to freeze. Accept annotations or import a labelled dataset first."]})
     problems = [(i, model_kind.validate_example(e)) for i, e in enumerate(examples)]
     problems = [(i, p) for i, p in problems if p]
     if problems:
@@ -78,6 +82,11 @@ def snapshot_create(*, kind: str, examples: list[dict], origin: str, seed: int =
     )
     signals.snapshot_frozen.send(sender=DatasetSnapshot, snapshot=snapshot)
     return snapshot
+
+
+def snapshot_freeze(*, kind: str, user=None, seed: int = 13) -> DatasetSnapshot:
+    """Freeze every accepted example of a kind (all sources, the one path) into a snapshot."""
+    return snapshot_create(kind=kind, examples=selectors.accepted_examples(kind=kind), origin="accepted annotations", seed=seed, user=user)
 
 
 # --- runs ----------------------------------------------------------------------------------------
@@ -178,21 +187,71 @@ def training_runs_reap(*, kind: str | None = None, timeout: int | None = None) -
     return reaped
 
 
-class _RunProgress:
-    """Writes progress and heartbeat to the run row at most every ML_PROGRESS_INTERVAL seconds."""
+class _Abandoned(Exception):
+    """The run row is no longer running (reaped or cancelled elsewhere): stop, and write nothing more on it."""
+
+
+class _Heartbeat(threading.Thread):
+    """Beats on the run row from its own thread, so a long step (loading the base model, one slow epoch) never
+    looks like a dead worker to the reaper."""
 
     def __init__(self, run_id: int):
+        super().__init__(name=f"heartbeat-run-{run_id}", daemon=True)
+        self.run_id, self.stopped = run_id, threading.Event()
+        timeout = settings.ML_RUN_HEARTBEAT_TIMEOUT
+        self.interval = getattr(settings, "ML_HEARTBEAT_INTERVAL", None) or max(0.2, min(30.0, timeout / 10))
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    TrainingRun.objects.filter(pk=self.run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a locked database now and then must not end the beat
+                    logger.warning("heartbeat of run %s not written", self.run_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+class _RunProgress:
+    """Writes progress to the run row at most every ML_PROGRESS_INTERVAL seconds, and each phase as it starts."""
+
+    def __init__(self, run_id: int, phases: list | None = None):
         self.run_id, self.last, self.cancel = run_id, 0.0, False
+        self.phases, self.phase = list(phases or []), None
+
+    def enter(self, phase: str) -> None:
+        if phase == self.phase:
+            return
+        self.phase = phase
+        self.phases.append({"name": phase, "at": timezone.now().isoformat()})
+        self._write(progress=None, stage=phase, phases=self.phases)
+
+    def _write(self, **fields) -> None:
+        fields = {k: v for k, v in fields.items() if v is not None}
+        updated = TrainingRun.objects.filter(pk=self.run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now(), **fields)
+        if not updated:
+            raise _Abandoned()
 
     def __call__(self, fraction: float, stage: str, *, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.last < settings.ML_PROGRESS_INTERVAL:
             return
         self.last = now
-        TrainingRun.objects.filter(pk=self.run_id).update(
-            progress=round(min(max(fraction, 0.0), 1.0), 4), stage=stage[:200], heartbeat_at=timezone.now()
-        )
+        self.enter(_phase_of(stage))
+        self._write(progress=round(min(max(fraction, 0.0), 1.0), 4), stage=stage[:200])
         self.cancel = TrainingRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+
+
+# The phases a run goes through, in order; the run page shows each with its time and an estimate.
+PHASES = ("queued", "loading the base model", "training", "scoring the test split", "gate", "done")
+
+
+def _phase_of(stage: str) -> str:
+    return "training" if stage.startswith("epoch ") else stage
 
 
 def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
@@ -204,17 +263,25 @@ def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
     if not claimed:
         logger.info("training run %s is %s; nothing to do", run_id, run.status)
         return run
-    progress = _RunProgress(run_id)
+    heartbeat = _Heartbeat(run_id)
+    heartbeat.start()  # before the base model loads: loading is the longest silent step
+    progress = _RunProgress(run_id, [{"name": "queued", "at": run.created_at.isoformat()}])
     try:
         run = _train_and_gate(run, progress)
+    except _Abandoned:
+        logger.warning("training run %s stopped: its row is no longer running", run_id)
     except engine.Cancelled:
-        TrainingRun.objects.filter(pk=run_id).update(status=Status.CANCELLED, stage="cancelled", finished_at=timezone.now())
+        TrainingRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            status=Status.CANCELLED, stage="cancelled", finished_at=timezone.now()
+        )
     except Exception as exc:
         logger.exception("training run %s failed", run_id)
-        TrainingRun.objects.filter(pk=run_id).update(
+        TrainingRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.FAILED, stage="failed", finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"[:10_000],
         )
+    finally:
+        heartbeat.stop()
     run.refresh_from_db()
     signals.run_finished.send(sender=TrainingRun, run=run)
     return run
@@ -227,6 +294,10 @@ def base_model_path(kind: K.ModelKind) -> str:
     return settings.SUITE_GENERATOR if kind.task_type == K.SEQ2SEQ else encoder_path()
 
 
+def _serving_predictor(kind: K.ModelKind, version: ModelVersion | None):
+    return kind.serve(engine.load(version).predict) if version is not None else kind.default_predict
+
+
 def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
     kind = K.get_kind(run.kind)
     hp = engine.hyperparameters_parse(run.hyperparameters, strategy=run.strategy)
@@ -236,7 +307,7 @@ def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
 
     def on_epoch(record):
         run.epochs = [*run.epochs, {"epoch": record.epoch, "train_loss": record.train_loss, "validation": record.validation, "seconds": record.seconds}]
-        TrainingRun.objects.filter(pk=run.pk).update(epochs=run.epochs, heartbeat_at=timezone.now())
+        progress._write(epochs=run.epochs)
 
     served = kind.serve(model.predict)  # the gate judges what would be served, not the bare network
     fit = model.fit(
@@ -244,14 +315,22 @@ def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
         evaluate=lambda examples: kind.evaluate(examples, predictor=served),
         primary_metric=kind.primary_metric, on_progress=progress, on_epoch=on_epoch, should_stop=lambda: progress.cancel,
     )
-    progress(0.97, "scoring the test split", force=True)
-    test_metrics = kind.evaluate(data["test"], predictor=served)
+    progress(0.95, "scoring the test split", force=True)
     production = selectors.production_version(kind=run.kind)
-    baseline = kind.evaluate(data["test"], version=production) if production else kind.evaluate(
-        data["test"], predictor=kind.default_predict
+    new_test = G.Predictions(kind, data["test"], served)
+    current_test = G.Predictions(kind, data["test"], _serving_predictor(kind, production))
+    progress(0.97, "gate", force=True)
+    golden = golden_set_for(kind=run.kind, snapshot=run.snapshot)
+    gate = gate_decide(
+        kind=kind, new=new_test, current=current_test, current_version=production,
+        golden_new=G.Predictions(kind, golden.examples, served) if golden.examples else None,
+        golden_current=G.Predictions(kind, golden.examples, _serving_predictor(kind, production)) if golden.examples else None,
     )
+    test_metrics, baseline = new_test.metrics, current_test.metrics
 
     with transaction.atomic():
+        if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():
+            raise _Abandoned()  # reaped or cancelled meanwhile: a failed run never turns succeeded
         number = (ModelVersion.objects.filter(kind=run.kind).aggregate(n=Max("number"))["n"] or 0) + 1
         folder = settings.MODEL_ROOT / run.kind / f"v{number}"
         if folder.exists():  # left by a run that died before its row was written
@@ -263,69 +342,226 @@ def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
             kind=run.kind, number=number, artifact_dir=str(folder.relative_to(settings.MODEL_ROOT)), strategy=run.strategy,
             metrics=metrics, snapshot=run.snapshot, snapshot_hash=run.snapshot.content_hash, parent=production, training_run=run,
         )
-        gate = gate_decide(kind=kind, new=test_metrics, current=baseline, current_version=production)
         alias = ModelAlias.Name.PRODUCTION if gate["promoted"] else ModelAlias.Name.CANDIDATE
         alias_move(kind=run.kind, alias=alias, version=version, reason=AliasMove.Reason.GATE, note=gate["why"])
+        progress.enter("done")
         TrainingRun.objects.filter(pk=run.pk).update(
             status=Status.SUCCEEDED, progress=1.0, stage="done", finished_at=timezone.now(), best_epoch=fit.best_epoch,
-            test_metrics=test_metrics, baseline_metrics=baseline, gate=gate, heartbeat_at=timezone.now(),
+            test_metrics=test_metrics, baseline_metrics=baseline, gate=gate, heartbeat_at=timezone.now(), error="",
         )
     run.refresh_from_db()
     return run
 
 
-def gate_decide(*, kind: K.ModelKind, new: dict, current: dict, current_version: ModelVersion | None) -> dict:
-    """Promote only a strictly better test metric, measured on the same split as the serving model."""
-    metric = kind.primary_metric
-    a, b = float(new.get(metric, 0.0)), float(current.get(metric, 0.0))
+def gate_decide(
+    *, kind: K.ModelKind, new: "G.Predictions", current: "G.Predictions", current_version: ModelVersion | None,
+    golden_new: "G.Predictions | None" = None, golden_current: "G.Predictions | None" = None,
+) -> dict:
+    """Promote only when the paired 95% interval of the improvement clears the kind's margin on the test split AND
+    the golden set shows no regression beyond the kind's tolerance; both decisions are kept with their numbers."""
     against = f"production v{current_version.number}" if current_version else "the untrained default"
-    promoted = a > b
-    verdict = "beats" if promoted else ("ties" if a == b else "does not beat")
+    interval = G.paired_bootstrap(kind, new, current)
+    if golden_new is None:
+        golden = {"examples": 0, "passed": False, "why": f"the golden set of {kind.name} has no examples: add some before promoting"}
+    else:
+        golden = G.golden_check(kind, golden_new, golden_current)
+    promoted = interval["passed"] and golden["passed"]
+    a, b = interval["new"], interval["current"]
+    verdict = "promoted" if promoted else "kept as candidate"
     return {
-        "metric": metric, "new": a, "current": b, "against": against, "promoted": promoted,
-        "why": f"{metric} {a:.4f} {verdict} {against} ({b:.4f}) on the same test split",
+        "metric": kind.primary_metric, "new": a, "current": b, "against": against, "promoted": promoted,
+        "interval": interval, "golden": golden,
+        "why": f"{verdict}: against {against} on the same test split, {interval['why']}; {golden['why']}",
     }
+
+
+# --- golden sets ---------------------------------------------------------------------------------
+
+
+def golden_set_for(*, kind: str, snapshot: DatasetSnapshot) -> GoldenSet:
+    """The kind's golden set; the first time, frozen from `snapshot`'s test split (the first snapshot trained)."""
+    existing = GoldenSet.objects.filter(kind=kind).first()
+    if existing is not None:
+        return existing
+    test = selectors.snapshot_examples(snapshot=snapshot)["test"][: K.get_kind(kind).golden_size]
+    if not test:
+        raise ValidationError({"golden": [f"Snapshot #{snapshot.pk} has no test examples to freeze a golden set of {kind} from."]})
+    golden, _ = GoldenSet.objects.get_or_create(kind=kind, defaults={"examples": test, "frozen_from": snapshot})
+    return golden
+
+
+def golden_set_add(*, kind: str, examples: list[dict], user=None) -> GoldenSet:
+    """Staff grow a kind's golden set; it never shrinks. Examples are checked like a snapshot's."""
+    model_kind = K.get_kind(kind)
+    if not examples:
+        raise ValidationError({"examples": [f"No examples given: a golden set of {kind} grows by at least one example."]})
+    problems = [(i, model_kind.validate_example(e)) for i, e in enumerate(examples)]
+    problems = [(i, p) for i, p in problems if p]
+    if problems:
+        shown = "; ".join(f"example {i}: {p}" for i, p in problems[:5])
+        raise ValidationError({"examples": [f"{len(problems)} unusable example(s): {shown}"]})
+    with transaction.atomic():
+        golden = GoldenSet.objects.select_for_update().filter(kind=kind).first() or GoldenSet(kind=kind, examples=[])
+        have = {_canonical([e["input"], e["target"]]) for e in golden.examples}
+        for i, e in enumerate(examples):
+            key = _canonical([e["input"], e["target"]])
+            if key not in have:
+                have.add(key)
+                n = len(golden.examples)
+                golden.examples.append({"id": str(e.get("id") or f"golden-{n}"), "group": str(e.get("group") or e.get("id") or f"golden-{n}"),
+                                        "input": e["input"], "target": e["target"]})
+        golden.updated_by = user
+        golden.save()
+    return golden
+
+
+def golden_set_freeze(*, kind: str, snapshot: DatasetSnapshot, user=None) -> GoldenSet:
+    """Staff freeze a kind's golden set from a snapshot's test split (only while the kind has none)."""
+    if snapshot.kind != kind:
+        raise ValidationError({"snapshot": [f"Snapshot #{snapshot.pk} belongs to {snapshot.kind}, not {kind}."]})
+    if GoldenSet.objects.filter(kind=kind).exists():
+        raise ValidationError({"golden": [f"{kind} already has a golden set; it only grows (add examples to it)."]})
+    golden = golden_set_for(kind=kind, snapshot=snapshot)
+    GoldenSet.objects.filter(pk=golden.pk).update(updated_by=user)
+    return golden
 
 
 # --- aliases -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def alias_move(*, kind: str, alias: str, version: ModelVersion, reason: str, user=None, note: str = "") -> AliasMove:
+def alias_move(*, kind: str, alias: str, version: ModelVersion | None, reason: str, user=None, note: str = "", forced: bool = False) -> AliasMove:
+    """Point an alias at a version; production at None serves the untrained default."""
+    if version is None and alias != ModelAlias.Name.PRODUCTION:
+        raise ValidationError({"version": ["Only production can go back to the untrained default."]})
     current = ModelAlias.objects.select_for_update().filter(kind=kind, name=alias).first()
     previous = current.version if current else None
-    if current:
+    if version is None:
+        if current:
+            current.delete()
+    elif current:
         current.version = version
         current.save(update_fields=["version", "updated_at"])
     else:
         ModelAlias.objects.create(kind=kind, name=alias, version=version)
     move = AliasMove.objects.create(
-        kind=kind, alias=alias, from_version=previous, to_version=version, reason=reason, note=note, moved_by=user
+        kind=kind, alias=alias, from_version=previous, to_version=version, reason=reason, note=note, moved_by=user, forced=forced
     )
     signals.alias_moved.send(sender=AliasMove, move=move)
     return move
 
 
-def version_promote(*, kind: str, number: int, user=None, note: str = "") -> AliasMove:
+DEFAULT = "default"
+
+
+def version_label(version: ModelVersion | None) -> str:
+    return f"v{version.number}" if version else "the untrained default"
+
+
+def version_target(*, kind: str, target) -> ModelVersion | None:
+    """A version number (or "default") as a version row; None is the untrained default."""
     K.get_kind(kind)
+    if isinstance(target, str) and target.strip().lower() == DEFAULT:
+        return None
+    try:
+        number = int(str(target).strip().lstrip("vV"))
+    except (TypeError, ValueError):
+        raise ValidationError({"version": [f"{target!r} is not a version number or 'default'."]}) from None
     version = ModelVersion.objects.filter(kind=kind, number=number).first()
     if version is None:
-        raise ValidationError({"version": [f"{kind} has no version {number}."]})
+        known = ", ".join(f"v{n}" for n in ModelVersion.objects.filter(kind=kind).order_by("number").values_list("number", flat=True))
+        raise ValidationError({"version": [f"{kind} has no version {number} (it has {known or 'none yet'}; 'default' is the untrained default)."]})
+    return version
+
+
+def _score_on(kind: K.ModelKind, side: ModelVersion | None, snapshot: DatasetSnapshot, test: list[dict] | None, other: ModelVersion | None):
+    metric = kind.primary_metric
+    if side is not None and side.snapshot_id == snapshot.pk and metric in (side.metrics.get("test") or {}):
+        return float(side.metrics["test"][metric]), test
+    # The other side's run scored `side` on the same split when `side` was serving at its gate.
+    run = other.training_run if other is not None and other.training_run_id and other.snapshot_id == snapshot.pk else None
+    if run is not None and other.parent_id == (side.pk if side else None) and metric in (run.baseline_metrics or {}):
+        return float(run.baseline_metrics[metric]), test
+    try:
+        test = test if test is not None else selectors.snapshot_examples(snapshot=snapshot)["test"]
+        return float(kind.evaluate(test, predictor=_serving_predictor(kind, side)).get(metric, 0.0)), test
+    except Exception:  # artifact or snapshot file gone: fall back to the side's own recorded figure
+        logger.warning("could not score %s on snapshot %s", version_label(side), snapshot.pk, exc_info=True)
+        recorded = (side.metrics.get("test") or {}).get(metric) if side is not None else None
+        return (float(recorded) if recorded is not None else None), test
+
+
+def promotion_check(*, kind: str, target: ModelVersion | None, current: ModelVersion | None) -> dict | None:
+    """Both sides on one gate split (the target's test split, else the current one's); None when nothing compares."""
+    model_kind = K.get_kind(kind)
+    snapshot = (target.snapshot if target is not None and target.snapshot_id else None) or (
+        current.snapshot if current is not None and current.snapshot_id else None
+    )
+    if snapshot is None:
+        return None
+    t, test = _score_on(model_kind, target, snapshot, None, current)
+    c, _ = _score_on(model_kind, current, snapshot, test, target)
+    if t is None or c is None:
+        return None
+    return {"metric": model_kind.primary_metric, "target": t, "current": c, "split": f"snapshot #{snapshot.pk} test split", "below": t < c}
+
+
+def version_promote(*, kind: str, number=None, target=None, user=None, note: str = "", force: bool = False, reason: str = "") -> AliasMove:
+    """Put a version (or "default") into production. One that scored below what serves needs force and a reason."""
+    target = version_target(kind=kind, target=number if target is None else target)
     current = selectors.production_version(kind=kind)
-    if current and current.pk == version.pk:
-        raise ValidationError({"version": [f"{kind} v{number} is already in production."]})
-    return alias_move(kind=kind, alias=ModelAlias.Name.PRODUCTION, version=version, reason=AliasMove.Reason.PROMOTE, user=user, note=note or "promoted by hand")
-
-
-def version_rollback(*, kind: str, user=None) -> AliasMove:
-    """Move production back to the version it held before its last move."""
-    K.get_kind(kind)
-    last = AliasMove.objects.filter(kind=kind, alias=ModelAlias.Name.PRODUCTION).first()
-    if last is None or last.from_version is None:
-        raise ValidationError({"kind": [f"{kind} has no earlier production version to roll back to."]})
+    if (current.pk if current else None) == (target.pk if target else None):
+        raise ValidationError({"version": [f"{kind} already serves {version_label(target)}."]})
+    check = promotion_check(kind=kind, target=target, current=current)
+    forced = bool(check and check["below"])
+    if forced:
+        if not force:
+            raise ValidationError({"confirm": [
+                f"{version_label(target)} scored {check['metric']} {check['target']:.4f} against {version_label(current)}'s "
+                f"{check['current']:.4f} on {check['split']}: confirm the promotion and give a reason."
+            ]}, code="needs_confirmation")
+        if not reason.strip():
+            raise ValidationError({"reason": [f"Say why {version_label(target)} goes into production although it scored lower."]})
+    text = note or "promoted by hand"
+    if check:
+        text += f" ({check['metric']} {check['target']:.4f} vs {check['current']:.4f} on {check['split']})"
+    if reason.strip():
+        text += f"; reason: {reason.strip()}"
     return alias_move(
-        kind=kind, alias=ModelAlias.Name.PRODUCTION, version=last.from_version, reason=AliasMove.Reason.ROLLBACK,
-        user=user, note=f"rolled back from v{last.to_version.number}",
+        kind=kind, alias=ModelAlias.Name.PRODUCTION, version=target, reason=AliasMove.Reason.PROMOTE, user=user, note=text, forced=forced,
+    )
+
+
+def rollback_target(*, kind: str) -> tuple[bool, ModelVersion | None]:
+    """(possible, version) production would roll back to: what served before the current one was put in place."""
+    current = selectors.production_version(kind=kind)
+    placed = AliasMove.objects.filter(kind=kind, alias=ModelAlias.Name.PRODUCTION, to_version=current).exclude(
+        reason=AliasMove.Reason.ROLLBACK
+    ).select_related("from_version").first()
+    if placed is not None:
+        return True, placed.from_version
+    return current is not None, None  # a version with no recorded move still rolls back to the default
+
+
+def version_rollback(*, kind: str, user=None, target=None) -> AliasMove:
+    """Move production back: to `target` (a version that served before, or "default"), else to what served before
+    the current one. Repeated, it always reaches the untrained default."""
+    K.get_kind(kind)
+    current = selectors.production_version(kind=kind)
+    if target is not None and str(target).strip() != "":
+        version = version_target(kind=kind, target=target)
+        served = version is None or AliasMove.objects.filter(kind=kind, alias=ModelAlias.Name.PRODUCTION, to_version=version).exists()
+        if not served:
+            raise ValidationError({"version": [f"{kind} v{version.number} never served in production: promote it instead."]})
+    else:
+        possible, version = rollback_target(kind=kind)
+        if not possible:
+            raise ValidationError({"kind": [f"{kind} already serves the untrained default: there is nothing earlier to roll back to."]})
+    if (current.pk if current else None) == (version.pk if version else None):
+        raise ValidationError({"version": [f"{kind} already serves {version_label(version)}."]})
+    return alias_move(
+        kind=kind, alias=ModelAlias.Name.PRODUCTION, version=version, reason=AliasMove.Reason.ROLLBACK,
+        user=user, note=f"rolled back from {version_label(current)}",
     )
 
 
@@ -340,8 +576,13 @@ def example_source_register(source) -> None:
         _example_sources.append(source)
 
 
+def example_sources() -> list:
+    return list(_example_sources)
+
+
 def accepted_examples(*, kind: str, since=None) -> list[dict]:
-    return [e for source in _example_sources for e in source(kind, since)]
+    """Every accepted example of a kind (selectors.accepted_examples; kept here for callers that write)."""
+    return selectors.accepted_examples(kind=kind, since=since)
 
 
 def retraining_due_start() -> list[TrainingRun]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<int:pk>/restart/", views.run_restart, name="run-restart"),
     path("<str:kind>/", views.kind_detail, name="kind"),
     path("<str:kind>/runs/", views.run_start, name="run-start"),
+    path("<str:kind>/snapshots/", views.snapshot_freeze, name="snapshot-freeze"),
     path("<str:kind>/promote/", views.version_promote, name="promote"),
     path("<str:kind>/rollback/", views.version_rollback, name="rollback"),
 ]

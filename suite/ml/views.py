@@ -87,7 +87,15 @@ def index(request):
     return render(request, "ml/index.html", {"kinds": rows})
 
 
-def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None, rollback_form=None, status=200):
+def _label_bars(counts: dict) -> list[dict]:
+    """Label balance of a snapshot as shares of its largest label, for small bars."""
+    top = max(counts.values(), default=0)
+    total = sum(counts.values()) or 1
+    return [{"label": k, "n": n, "width": round(100 * n / top) if top else 0, "share": round(100 * n / total)}
+            for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None, rollback_form=None, snapshot_errors=(), status=200):
     production = selectors.production_version(kind=kind.name)
     candidate = selectors.alias_version(kind=kind.name, alias="candidate")
     versions = list(selectors.version_list(kind=kind.name).prefetch_related("aliases"))
@@ -95,6 +103,9 @@ def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None
         version.alias_names = sorted(a.name for a in version.aliases.all())
         version.test_scalars = _scalars(version.metrics.get("test") or {}, kind.metric_names)
     runs = list(selectors.run_list(kind=kind.name).select_related("version")[:25])
+    snapshots = list(selectors.snapshot_list(kind=kind.name)[:25])
+    for snapshot in snapshots:
+        snapshot.bars = _label_bars(snapshot.label_counts)
     for run in runs:
         run.primary = (run.test_metrics or {}).get(kind.primary_metric)
     context = {
@@ -106,7 +117,10 @@ def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None
         "versions": versions,
         "moves": selectors.alias_history(kind=kind.name)[:25],
         "runs": runs,
-        "snapshots": selectors.snapshot_list(kind=kind.name)[:25],
+        "snapshots": snapshots,
+        "snapshot_errors": snapshot_errors,
+        "accepted_count": len(selectors.accepted_examples(kind=kind.name)),
+        "golden": selectors.golden_set(kind=kind.name),
         "start_form": start_form or RunStartForm(kind=kind),
         "promote_form": promote_form or PromoteForm(),
         "rollback_form": rollback_form or RollbackForm(),
@@ -134,13 +148,26 @@ def run_start(request, kind: str):
 
 @access.staff_required
 @require_POST
+def snapshot_freeze(request, kind: str):
+    model_kind = _kind_or_404(kind)
+    try:
+        snapshot = services.snapshot_freeze(kind=model_kind.name, user=request.user)
+    except ValidationError as exc:
+        return _kind_page(request, model_kind, snapshot_errors=exc.messages, status=400)
+    splits = " / ".join(str(snapshot.split_counts.get(s, 0)) for s in ("train", "validation", "test"))
+    messages.success(request, f"Snapshot #{snapshot.pk} of {model_kind.name}: {snapshot.size} examples (train / validation / test {splits}).")
+    return redirect("ml:kind", kind=model_kind.name)
+
+
+@access.staff_required
+@require_POST
 def version_promote(request, kind: str):
     model_kind = _kind_or_404(kind)
     form = PromoteForm(request.POST)
     move = form.promote(kind=model_kind.name, user=request.user) if form.is_valid() else None
     if move is None:
         return _kind_page(request, model_kind, promote_form=form, status=400)
-    messages.success(request, f"{model_kind.name} v{move.to_version.number} is now in production.")
+    messages.success(request, f"{model_kind.name} now serves {services.version_label(move.to_version)}.")
     return redirect("ml:kind", kind=model_kind.name)
 
 
@@ -152,7 +179,7 @@ def version_rollback(request, kind: str):
     move = form.rollback(kind=model_kind.name, user=request.user) if form.is_valid() else None
     if move is None:
         return _kind_page(request, model_kind, rollback_form=form, status=400)
-    messages.success(request, f"{model_kind.name} production rolled back to v{move.to_version.number}.")
+    messages.success(request, f"{model_kind.name} production rolled back to {services.version_label(move.to_version)}.")
     return redirect("ml:kind", kind=model_kind.name)
 
 

@@ -110,7 +110,7 @@ def test_promoting_a_missing_version_and_rolling_back_without_history_are_400s(s
 
     assert "has no version 7" in missing["fields"]["version"][0]
     assert "version" in no_number["fields"]
-    assert "no earlier production version" in no_history["message"]
+    assert "nothing earlier to roll back to" in no_history["message"]
     assert AliasMove.objects.count() == 0
 
 

@@ -34,7 +34,11 @@ def test_train_prints_real_metrics_and_the_gate_decision_as_json(tmp_path):
     assert report["version"] == 1
     assert set(report["metrics"]) == {"validation", "test"}
     assert 0.0 <= report["metrics"]["test"]["macro_f1"] <= 1.0
-    assert report["promoted"] == (report["metrics"]["test"]["macro_f1"] > report["baseline"]["macro_f1"])
+    interval, golden = report["gate"]["interval"], report["gate"]["golden"]
+    assert interval["low"] <= interval["difference"] <= interval["high"] and interval["resamples"] > 0
+    assert interval["passed"] == (interval["low"] > interval["margin"])
+    assert golden["examples"] > 0 and golden["passed"] == (golden["regression"] <= golden["tolerance"])
+    assert report["promoted"] == (interval["passed"] and golden["passed"])
     assert "on the same test split" in report["why"]
     assert len(report["epochs"]) >= 1
 
@@ -46,7 +50,7 @@ def test_train_prints_a_readable_report(tmp_path):
 
     assert "epoch 1: train loss" in out
     assert "test: accuracy" in out
-    assert "gate: macro_f1" in out
+    assert "gate: " in out and "95% interval" in out and "golden set" in out
 
 
 def test_train_refuses_bad_input_with_a_clear_message(tmp_path):
@@ -81,8 +85,8 @@ def test_models_list_promote_and_rollback(tmp_path):
 
     production = selectors.production_version(kind=KIND)
     if production is None or production.number != 1:
-        run_command("models", "promote", KIND, "1")
-    promoted = json.loads(run_command("models", "promote", KIND, "2", "--json"))
+        run_command("models", "promote", KIND, "1", "--force", "--reason", "test setup")
+    promoted = json.loads(run_command("models", "promote", KIND, "2", "--force", "--reason", "compare", "--json"))
     assert (promoted["production"], promoted["previous"]) == (2, 1)
     rolled = json.loads(run_command("models", "rollback", KIND, "--json"))
     assert rolled["production"] == 1

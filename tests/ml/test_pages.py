@@ -167,7 +167,7 @@ def test_promote_and_rollback_buttons_move_production(staff_client, snapshot):
     response = staff_client.post(f"/models/{KIND}/promote/", {"version": "2"}, follow=True)
 
     assert selectors.production_version(kind=KIND) == v2
-    assert "tests.sentiment v2 is now in production" in response.content.decode()
+    assert "tests.sentiment now serves v2" in response.content.decode()
 
     response = staff_client.post(f"/models/{KIND}/rollback/", follow=True)
 
@@ -184,7 +184,7 @@ def test_promoting_a_missing_version_or_rolling_back_without_history_shows_the_e
     rollback = staff_client.post(f"/models/{KIND}/rollback/")
 
     assert promote.status_code == 400 and "has no version 9" in promote.content.decode()
-    assert rollback.status_code == 400 and "no earlier production version" in rollback.content.decode()
+    assert rollback.status_code == 400 and "nothing earlier to roll back to" in rollback.content.decode()
     assert AliasMove.objects.count() == 0
 
 
@@ -276,5 +276,6 @@ def test_starting_a_run_from_the_page_trains_it_and_the_run_page_shows_the_gate(
     assert run.status == "succeeded", run.error
     html = client.get(f"/models/runs/{run.pk}/").content.decode()
     assert 'id="run-status">succeeded<' in html
-    assert run.gate["why"] in html and "on the same test split" in html
+    assert 'id="gate-interval"' in html and 'id="gate-golden"' in html and "95% interval" in html
+    assert f'{run.gate["interval"]["low"]:.4f}' in html and f'{run.gate["golden"]["tolerance"]:.4f}' in html
     assert re.search(r'<svg class="plot" id="plot-loss".*?</svg>', html, re.DOTALL).group(0).count('<circle class="point') == len(run.epochs) == 2

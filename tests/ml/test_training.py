@@ -29,7 +29,8 @@ def finished(run):
 
 
 def test_a_kind_trains_end_to_end_and_only_a_better_model_reaches_production(celery_worker):
-    snapshot = services.snapshot_create(kind=KIND, examples=sentiment_examples(), origin="synthetic reviews")
+    # 400 reviews: a test split large enough for the gate's 95% interval to tell a real gain from noise
+    snapshot = services.snapshot_create(kind=KIND, examples=sentiment_examples(400), origin="synthetic reviews")
 
     first = finished(services.training_run_start(kind=KIND, strategy="full", hyperparameters=GOOD, snapshot=snapshot))
 
@@ -39,7 +40,7 @@ def test_a_kind_trains_end_to_end_and_only_a_better_model_reaches_production(cel
     assert [e["epoch"] for e in first.epochs] == list(range(1, len(first.epochs) + 1))
     assert all("macro_f1" in e["validation"] and e["train_loss"] > 0 for e in first.epochs)
     v1 = first.version
-    assert first.gate["promoted"] and first.gate["against"] == "the untrained default"
+    assert first.gate["promoted"] and first.gate["against"] == "the untrained default", first.gate["why"]
     assert first.test_metrics["macro_f1"] > first.baseline_metrics["macro_f1"]
     assert selectors.production_version(kind=KIND) == v1
     for name in ("model.safetensors", "head.safetensors", "config.json", "tokenizer.json", "metrics.json", "fineloop.json"):
@@ -57,7 +58,9 @@ def test_a_kind_trains_end_to_end_and_only_a_better_model_reaches_production(cel
     assert selectors.production_version(kind=KIND) == v1
     assert selectors.alias_version(kind=KIND, alias=ModelAlias.Name.CANDIDATE) == v2
 
-    services.version_promote(kind=KIND, number=2)
+    with pytest.raises(ValidationError, match="confirm the promotion"):
+        services.version_promote(kind=KIND, number=2)  # it scored lower than v1 on its own test split
+    services.version_promote(kind=KIND, number=2, force=True, reason="compare in service")
     assert selectors.production_version(kind=KIND) == v2
     services.version_rollback(kind=KIND)
     assert selectors.production_version(kind=KIND) == v1
@@ -178,7 +181,11 @@ def test_a_generative_kind_trains_on_the_gpu_queue_and_is_gated(celery_worker):
     assert AsyncResult(run.celery_task_id).get(timeout=30) == "succeeded"
     assert run.gate["metric"] == "rougeL" and run.gate["against"] == "the untrained default"
     assert run.test_metrics["rougeL"] > run.baseline_metrics["rougeL"] == 0.0
-    assert run.gate["promoted"]
+    # 9 test items: the gate promotes only when the interval of the gain clears zero, which so few may not show
+    interval, golden = run.gate["interval"], run.gate["golden"]
+    assert interval["difference"] == pytest.approx(run.test_metrics["rougeL"], abs=1e-5)
+    assert interval["low"] <= interval["difference"] <= interval["high"]
+    assert run.gate["promoted"] == (interval["low"] > 0 and golden["passed"])
     assert (run.version.artifact_path / "model.safetensors").exists()
 
 

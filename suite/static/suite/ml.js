@@ -95,8 +95,10 @@
     if (gate.why) {
       var version = run.version && root.dataset.kindUrl ?
         ' (<a href="' + esc(root.dataset.kindUrl) + '">v' + run.version + "</a>)" : "";
-      gateEl.innerHTML = "<strong>" + (gate.promoted ? "Promoted to production" : "Kept as candidate") + version + ":</strong> " + esc(gate.why);
+      gateEl.innerHTML = "<strong>" + (gate.promoted ? "Promoted to production" : "Kept as candidate") + version + "</strong>" +
+        (gate.interval ? " against " + esc(gate.against) + "." : ": " + esc(gate.why));
     }
+    renderGateChecks(gate);
     el("run-results").tBodies[0].innerHTML = tested.map(function (name) {
       var label = name === metric ? "<strong>" + esc(name) + "</strong>" : esc(name);
       return "<tr><td>" + label + '</td><td class="num">' + num(run.test_metrics[name], 4) + '</td><td class="num">' +
@@ -104,7 +106,43 @@
     }).join("");
     var error = el("run-error");
     error.textContent = run.error;
-    error.hidden = !run.error;
+    error.hidden = !run.error || run.status !== "failed";  // a succeeded run never shows a failure box
+    renderPhases(run.phases || []);
+  }
+
+  function renderGateChecks(gate) {
+    var list = el("run-gate-checks"), out = "", i = gate.interval, g = gate.golden;
+    if (!list) return;
+    function verdict(passed) { return passed ? "passed" : "refused"; }
+    if (i) {
+      out += '<li id="gate-interval" class="' + verdict(i.passed) + '"><strong>Test split, paired bootstrap: ' + verdict(i.passed) +
+        ".</strong> " + esc(i.metric) + " " + num(i.new, 4) + " vs " + num(i.current, 4) + "; improvement " + num(i.difference, 4) +
+        ", 95% interval [" + num(i.low, 4) + ", " + num(i.high, 4) + "] over " + i.groups + " groups; must clear " + num(i.margin, 4) + ".</li>";
+    }
+    if (g) {
+      out += '<li id="gate-golden" class="' + verdict(g.passed) + '"><strong>Golden set: ' + verdict(g.passed) + ".</strong> " +
+        (g.examples ? g.examples + " examples, " + esc(g.metric) + " " + num(g.new, 4) + " vs " + num(g.current, 4) +
+          " serving now; regression " + num(g.regression, 4) + ", tolerance " + num(g.tolerance, 4) + "." : esc(g.why)) + "</li>";
+    }
+    list.innerHTML = out;
+  }
+
+  function phaseTime(p) {
+    if (p.state === "current") {
+      return Math.round(p.seconds) + " s so far" + (p.estimate_seconds != null ? ", about " + Math.round(p.estimate_seconds) + " s left" : "");
+    }
+    if (p.seconds != null) return p.seconds.toFixed(1) + " s";
+    if (p.state === "pending" && p.estimate_seconds != null) return "usually " + Math.round(p.estimate_seconds) + " s";
+    return "";
+  }
+
+  function renderPhases(phases) {
+    var list = el("run-phases");
+    if (!list) return;
+    list.innerHTML = phases.map(function (p) {
+      return '<li class="phase ' + esc(p.state) + '"><span class="phase-name">' + esc(p.name) + '</span> <span class="phase-time">' +
+        esc(phaseTime(p)) + "</span></li>";
+    }).join("");
   }
 
   function follow(root) {

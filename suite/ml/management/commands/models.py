@@ -13,10 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["list", "promote", "rollback"])
         parser.add_argument("kind", nargs="?")
-        parser.add_argument("version", nargs="?", type=int)
+        parser.add_argument("version", nargs="?", help="a version number, or 'default' (the untrained default)")
+        parser.add_argument("--force", action="store_true", help="promote a version that scored below what serves")
+        parser.add_argument("--reason", default="", help="why, when --force is needed (kept in the alias history)")
         parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, *args, action, kind, version, as_json: bool, **options):
+    def handle(self, *args, action, kind, version, as_json: bool, force: bool, reason: str, **options):
         try:
             if action == "list":
                 return self._list(kind, as_json)
@@ -24,19 +26,21 @@ class Command(BaseCommand):
                 raise CommandError(f"`models {action}` needs a KIND.")
             if action == "promote":
                 if version is None:
-                    raise CommandError("`models promote KIND VERSION` needs a version number.")
-                move = services.version_promote(kind=kind, number=version)
+                    raise CommandError("`models promote KIND VERSION` needs a version number (or 'default').")
+                move = services.version_promote(kind=kind, target=version, force=force, reason=reason)
             else:
-                move = services.version_rollback(kind=kind)
+                move = services.version_rollback(kind=kind, target=version)
         except K.UnknownKind as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+            hint = " Add --force --reason TEXT to promote it anyway." if "confirm" in getattr(exc, "error_dict", {}) else ""
+            raise CommandError(" ".join(exc.messages) + hint) from None
         result = {
-            "kind": kind, "action": action, "production": move.to_version.number,
-            "previous": move.from_version.number if move.from_version else None,
+            "kind": kind, "action": action, "production": move.to_version.number if move.to_version else "default",
+            "previous": move.from_version.number if move.from_version else "default", "forced": move.forced, "note": move.note,
         }
-        self.stdout.write(_dumps(result) if as_json else f"{kind}: production is now v{move.to_version.number} (was v{result['previous']}).")
+        now, was = services.version_label(move.to_version), services.version_label(move.from_version)
+        self.stdout.write(_dumps(result) if as_json else f"{kind}: production is now {now} (was {was}).")
 
     def _list(self, kind: str | None, as_json: bool):
         if kind:

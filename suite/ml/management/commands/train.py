@@ -24,6 +24,7 @@ def run_report(run: TrainingRun) -> dict:
         "baseline": run.baseline_metrics,
         "promoted": bool(run.gate.get("promoted")),
         "why": run.gate.get("why", ""),
+        "gate": run.gate,
         "epochs": run.epochs,
         "error": run.error.splitlines()[0] if run.error else "",
     }
@@ -117,4 +118,7 @@ class Command(BaseCommand):
                 shown = ", ".join(f"{k} {v:.4f}" for k, v in metrics.items() if isinstance(v, float))
                 self.stdout.write(f"  {split}: {shown}")
             self.stdout.write(f"  version v{r['version']}: {'promoted to production' if r['promoted'] else 'kept as candidate'}")
-            self.stdout.write(f"  gate: {r['why']}")
+            self.stdout.write(f"  gate: {'promoted' if r['promoted'] else 'kept as candidate'}")
+            for part in ("interval", "golden"):
+                if r["gate"].get(part):
+                    self.stdout.write(f"    {part}: {'passed' if r['gate'][part]['passed'] else 'refused'}: {r['gate'][part]['why']}")
