@@ -10,6 +10,7 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from suite.ml import kinds as K
+from suite.ml.engine.device import autocast, device, to_device
 from suite.ml.engine.hparams import Hyperparameters
 from suite.ml.engine.loop import EpochRecord, FitResult, fit_loop
 from suite.ml.engine.runtime import FORMAT
@@ -74,6 +75,8 @@ class GenerativeModel:
         self.kind, self.net, self.tokenizer, self.meta = kind, net, tokenizer, meta
         self.task_type = kind.task_type
         self.labels = ()
+        self.device = device()
+        self.net = self.net.to(self.device)
 
     # --- building, saving, loading ------------------------------------------------------------
 
@@ -129,11 +132,13 @@ class GenerativeModel:
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             enc = self.tokenizer([texts[i] for i in idx], truncation=True, max_length=self.max_length, padding=True, return_tensors="pt")
-            generated = self.net.generate(
-                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                max_new_tokens=int(self.meta.get("max_new_tokens", MAX_NEW_TOKENS)), num_beams=1, do_sample=False,
-            )
-            for i, text in zip(idx, self.tokenizer.batch_decode(generated, skip_special_tokens=True)):
+            enc = to_device(dict(enc), self.device)
+            with autocast(self.device):
+                generated = self.net.generate(
+                    input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                    max_new_tokens=int(self.meta.get("max_new_tokens", MAX_NEW_TOKENS)), num_beams=1, do_sample=False,
+                )
+            for i, text in zip(idx, self.tokenizer.batch_decode(generated.cpu(), skip_special_tokens=True)):
                 out[i] = {"text": text.strip()}
         return out
 
@@ -152,6 +157,10 @@ class GenerativeModel:
             labels[labels == self.tokenizer.pad_token_id] = -100  # padding is not something to predict
             yield {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": labels}
 
+    def _loss(self, batch):
+        with autocast(self.device):
+            return self.net(**to_device(batch, self.device)).loss.float()
+
     def fit(
         self,
         train: list[dict],
@@ -168,7 +177,7 @@ class GenerativeModel:
         trainable = [p for p in self.net.parameters() if p.requires_grad]
         return fit_loop(
             self.net, param_groups=[{"params": trainable, "lr": hp.learning_rate}],
-            batches=lambda rng: self._training_batches(train, hp, rng), loss_of=lambda batch: self.net(**batch).loss,
+            batches=lambda rng: self._training_batches(train, hp, rng), loss_of=self._loss,
             steps_per_epoch=max(1, math.ceil(len(train) / hp.batch_size)), hp=hp, validation=validation,
             evaluate=evaluate, primary_metric=primary_metric, on_progress=on_progress, on_epoch=on_epoch,
             should_stop=should_stop,

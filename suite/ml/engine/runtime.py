@@ -12,6 +12,7 @@ from transformers import AutoModel, AutoTokenizer
 
 from suite.ml import kinds as K
 from suite.ml.engine import data as D
+from suite.ml.engine.device import autocast, device, to_device
 from suite.ml.engine.hparams import Hyperparameters
 from suite.ml.engine.loop import EpochRecord, FitResult, fit_loop
 from suite.ml.engine.networks import EncoderNet, apply_strategy, output_size
@@ -39,7 +40,9 @@ class KindModel:
     """Everything needed to train or serve one kind: network, tokenizer, and what it was built with."""
 
     def __init__(self, *, kind: K.ModelKind, net: EncoderNet, tokenizer, meta: dict):
-        self.kind, self.net, self.tokenizer, self.meta = kind, net, tokenizer, meta
+        self.kind, self.tokenizer, self.meta = kind, tokenizer, meta
+        self.device = device()
+        self.net = net.to(self.device)
         self.task_type = kind.task_type
         self.labels = tuple(meta.get("labels") or kind.labels)
         self._feature_cache: dict[str, torch.Tensor] = {}
@@ -110,8 +113,9 @@ class KindModel:
         out = [None] * len(texts)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            ids, mask = self._batch([texts[i] for i in idx])
-            logits = self.net(ids, mask).float().numpy()
+            ids, mask = to_device(self._batch([texts[i] for i in idx]), self.device)
+            with autocast(self.device):
+                logits = self.net(ids, mask).float().cpu().numpy()
             for i, row in zip(idx, logits):
                 out[i] = row
         return np.stack(out) if out else np.zeros((0, self.net.head.out_features), dtype=np.float32)
@@ -125,8 +129,9 @@ class KindModel:
         order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            ids, mask, _ = self._padded(windows, idx)
-            out = torch.softmax(self.net(ids, mask), dim=-1).float().numpy()
+            ids, mask, _ = to_device(self._padded(windows, idx), self.device)
+            with autocast(self.device):
+                out = torch.softmax(self.net(ids, mask).float(), dim=-1).cpu().numpy()
             for row, i in enumerate(idx):
                 probs[i] = out[row, : len(windows.input_ids[i])]
         return D.spans_from_windows(windows, probs, len(texts), self.labels)
@@ -214,10 +219,11 @@ class KindModel:
             out = [None] * len(w.input_ids)
             for start in range(0, len(w.input_ids), batch_size):
                 idx = list(range(start, min(start + batch_size, len(w.input_ids))))
-                ids, mask, _ = self._padded(w, idx)
-                hidden = self.net.features(ids, mask)
+                ids, mask, _ = to_device(self._padded(w, idx), self.device)
+                with autocast(self.device):
+                    hidden = self.net.features(ids, mask).float()
                 for row, i in enumerate(idx):
-                    out[i] = hidden[row, : len(w.input_ids[i])].clone()
+                    out[i] = hidden[row, : len(w.input_ids[i])].cpu().clone()
             self._window_features_of = cached = (w, out)
             self.net.train(training)
         return cached[1]
@@ -230,8 +236,10 @@ class KindModel:
             self.net.eval()
             for start in range(0, len(missing), 64):
                 chunk = missing[start : start + 64]
-                ids, mask = self._batch(chunk)
-                for text, vec in zip(chunk, self.net.features(ids, mask)):
+                ids, mask = to_device(self._batch(chunk), self.device)
+                with autocast(self.device):
+                    vectors = self.net.features(ids, mask).float().cpu()
+                for text, vec in zip(chunk, vectors):
                     self._feature_cache[text] = vec.clone()
         return torch.stack([self._feature_cache[t] for t in texts])
 
@@ -266,8 +274,10 @@ class KindModel:
         criterion = D.loss_fn(self.task_type, self.labels, hp.outside_weight)
 
         def loss_of(batch):
-            inputs, targets = batch
-            logits = self.net(**inputs)
+            inputs, targets = to_device(batch, self.device)
+            with autocast(self.device):
+                logits = self.net(**inputs)
+            logits = logits.float()  # the loss in full precision
             if self.task_type == K.TOKEN_CLASSIFICATION:
                 return criterion(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
             return criterion(logits, targets)
