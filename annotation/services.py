@@ -21,6 +21,7 @@ from annotation.selectors import accepted_examples, export_rows
 from suite import access
 from suite.ml import kinds as K
 from suite.ml import services as ml_services
+from suite.ml import uncertainty
 from suite.ml.models import ModelOutput
 
 Status = AnnotationTask.Status
@@ -77,13 +78,38 @@ def _task_for_output(output: ModelOutput, kind: K.ModelKind) -> AnnotationTask:
         project=project_for_kind(kind=kind.name), kind=kind.name, feedback_type=kind.feedback_type, output=output,
         input=output.input, group=f"output-{output.pk}" if not output.object_id else f"{output.content_type_id}-{output.object_id}",
         prediction=kind.result_from_prediction(output.output), prediction_version=output.version,
-        prediction_score=output.score, personal=kind.personal_data, subject_owner=output.owner if kind.personal_data else None,
+        prediction_score=queue_confidence(output.output, output.score), personal=kind.personal_data, subject_owner=output.owner if kind.personal_data else None,
         source=AnnotationTask.Source.FLAG,
     )
 
 
-def task_next(*, user, kind: str | None = None, project: AnnotationProject | None = None) -> AnnotationTask | None:
-    """The next item for an annotator: flagged first, then least confident, then oldest; within the overlap."""
+def queue_confidence(prediction, score: float | None) -> float | None:
+    """How sure the model was, by the queue's uncertainty strategy (ANNOTATION_UNCERTAINTY: least_confidence,
+    margin or entropy); the queue serves the least sure first."""
+    strategy = getattr(settings, "ANNOTATION_UNCERTAINTY", "least_confidence")
+    return uncertainty.confidence(prediction if isinstance(prediction, dict) else {}, strategy, fallback=score)
+
+
+# With the diversity option the queue looks this far down its order for the item least like recent ones.
+DIVERSITY_WINDOW = 20
+
+
+def _diverse_pick(ordered, *, kind: str | None, user) -> AnnotationTask | None:
+    """Among the first unsure items, the one whose words overlap least with what this kind's queue gave out last."""
+    window = list(ordered[:DIVERSITY_WINDOW])
+    if len(window) < 2:
+        return window[0] if window else None
+    recent = Assignment.objects.filter(task__kind=kind) if kind else Assignment.objects.filter(annotator=user)
+    seen = [uncertainty.word_set(a.task.input) for a in recent.select_related("task").order_by("-pk")[:10]]
+    return window[uncertainty.most_different(window, seen, words_of=lambda t: uncertainty.word_set(t.input))]
+
+
+def task_next(
+    *, user, kind: str | None = None, project: AnnotationProject | None = None, diverse: bool | None = None,
+) -> AnnotationTask | None:
+    """The next item for an annotator: flagged first, then least confident, then oldest; within the overlap.
+    `diverse` (default ANNOTATION_QUEUE_DIVERSITY) picks, among the first unsure items, the one least like the
+    items given out last, so a batch of corrections does not teach the same thing twenty times."""
     if not access.has_role(user, "annotator", "reviewer"):
         raise PermissionDenied("Annotating is for annotators.")
     held = Assignment.objects.filter(annotator=user, status=Assignment.Status.ASSIGNED, task__status=Status.OPEN)
@@ -104,10 +130,18 @@ def task_next(*, user, kind: str | None = None, project: AnnotationProject | Non
     # The classic queue: lock the first free item and skip items other annotators hold right now
     # (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the IMMEDIATE transaction serializes writers).
     ordered = candidates.order_by(*AnnotationTask.QUEUE_ORDER).select_related("project")
+    if diverse is None:
+        diverse = getattr(settings, "ANNOTATION_QUEUE_DIVERSITY", False)
     for _ in range(QUEUE_READS):
         with transaction.atomic():
-            task = ordered.select_for_update(skip_locked=True, of=("self",)).first()
+            if diverse:
+                picked = _diverse_pick(ordered, kind=kind, user=user)
+                task = ordered.filter(pk=picked.pk).select_for_update(skip_locked=True, of=("self",)).first() if picked else None
+            else:
+                task = ordered.select_for_update(skip_locked=True, of=("self",)).first()
             if task is None:
+                if diverse and picked is not None:
+                    continue  # another annotator holds it right now: look again
                 return None
             try:
                 with transaction.atomic():
@@ -226,7 +260,7 @@ def preannotation_run(*, kind: str, batch_size: int = 64) -> int:
         predictions = model_kind.predict([t.input for t in batch], version=version)
         for task, prediction in zip(batch, predictions):
             task.prediction = model_kind.result_from_prediction(prediction)
-            task.prediction_score = prediction.get("score")
+            task.prediction_score = queue_confidence(prediction, prediction.get("score"))
             task.prediction_version = version
         AnnotationTask.objects.bulk_update(batch, ["prediction", "prediction_score", "prediction_version"])
         done += len(batch)

@@ -212,3 +212,78 @@ def test_two_annotators_submitting_the_same_item_at_once_both_keep_their_answer(
     assert statuses == [201, 201]
     assert sorted(Annotation.objects.filter(task_id=task_id).values_list("result", flat=True)) == ["negative", "positive"]
     assert AnnotationTask.objects.get(pk=task_id).status == "in_review"
+
+
+# --- the queue's active-learning order and the one path to training examples -------------------------------
+
+
+def _task(text, prediction, **extra):
+    from annotation.services import queue_confidence
+
+    return AnnotationTask.objects.create(
+        project=project_for_kind(kind="chatbot.intent"), kind="chatbot.intent", feedback_type="classification", input=text,
+        prediction=prediction.get("label"), prediction_score=queue_confidence(prediction, prediction.get("score")), **extra,
+    )
+
+
+def _distribution(*probs):
+    labels = K.get_kind("chatbot.intent").labels
+    scores = dict(zip(labels, probs + (0.0,) * (len(labels) - len(probs))))
+    top = max(scores, key=scores.get)
+    return {"label": top, "score": scores[top], "scores": scores}
+
+
+@pytest.mark.parametrize("strategy, first", [("least_confidence", "flat top"), ("margin", "close call"), ("entropy", "flat top")])
+def test_the_queue_serves_the_least_sure_item_first_by_the_chosen_uncertainty(db, settings, strategy, first):
+    from annotation.services import task_next
+
+    settings.ANNOTATION_UNCERTAINTY = strategy
+    _task("sure", _distribution(0.9, 0.1))
+    _task("close call", _distribution(0.46, 0.44, 0.1))  # smallest gap between the top two
+    _task("flat top", _distribution(0.40, 0.20, 0.20, 0.20))  # lowest top probability, most spread out
+
+    assert task_next(user=UserFactory(role="annotator"), kind="chatbot.intent").input == first
+
+
+def test_the_diversity_option_skips_an_item_like_the_ones_just_given_out(db, settings):
+    from annotation.services import task_next
+
+    settings.ANNOTATION_UNCERTAINTY = "least_confidence"
+    _task("how do I book an appointment on monday", _distribution(0.40, 0.60))  # the least sure
+    _task("how do I book an appointment on tuesday", _distribution(0.35, 0.65))
+    _task("my chest hurts when breathing", _distribution(0.30, 0.70))
+    first, second = UserFactory(role="annotator"), UserFactory(role="annotator")
+
+    assert task_next(user=first, kind="chatbot.intent", diverse=True).input == "how do I book an appointment on monday"
+    assert task_next(user=second, kind="chatbot.intent", diverse=True).input == "my chest hurts when breathing"
+    assert task_next(user=UserFactory(role="annotator"), kind="chatbot.intent", diverse=False).input.startswith("how do I book")
+
+
+def test_annotation_and_the_model_runtime_read_the_same_accepted_examples_and_snapshots_agree(db):
+    """One path: manual snapshots (annotation) and scheduled retraining (suite.ml) read every source the same way."""
+    from annotation import selectors as annotation_selectors
+    from annotation.services import items_import, snapshot_freeze
+    from suite.ml import selectors as ml_selectors
+
+    items_import(kind=KIND, accepted=True, items=[{"input": e["input"], "group": e["group"], "result": e["target"]} for e in sentiment_examples(60)])
+
+    manual, scheduled = annotation_selectors.accepted_examples(KIND), ml_services.accepted_examples(kind=KIND)
+
+    assert manual == scheduled == ml_selectors.accepted_examples(kind=KIND) and len(manual) == 60
+    assert snapshot_freeze(kind=KIND).content_hash == ml_services.snapshot_freeze(kind=KIND).content_hash
+
+
+def test_a_snapshot_of_a_kind_with_no_accepted_answers_is_a_clear_message_and_writes_nothing(db, settings):
+    from django.core.exceptions import ValidationError
+
+    from annotation.services import snapshot_freeze
+    from suite.ml.models import DatasetSnapshot
+
+    folder = settings.MODEL_ROOT / "snapshots" / KIND
+    files_before = sorted(folder.iterdir()) if folder.exists() else []
+    with pytest.raises(ValidationError, match="tests.sentiment has no accepted examples"):
+        snapshot_freeze(kind=KIND)
+    with pytest.raises(ValidationError, match="no accepted examples"):
+        ml_services.snapshot_freeze(kind=KIND)
+    assert not DatasetSnapshot.objects.exists()
+    assert (sorted(folder.iterdir()) if folder.exists() else []) == files_before
