@@ -109,7 +109,14 @@ class ImportForm(forms.Form):
     )
     accepted = forms.BooleanField(required=False, label="Labelled items are accepted training data")
     project = forms.CharField(required=False, max_length=200, help_text="default: '<kind> imports'")
+    blind = forms.BooleanField(required=False, label="Blind project: later annotators do not see earlier answers")
     dry_run = forms.BooleanField(required=False, initial=True, label="Dry run: check and count, write nothing")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("blind") and not cleaned.get("project"):
+            self.add_error("project", "Name the project that is to be blind.")
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         from annotation.formats import IMPORTERS

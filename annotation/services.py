@@ -523,13 +523,22 @@ def import_source(path):
 
 def annotations_import_upload(
     *, stream, format: str, kind: str, accepted: bool, user=None, project: str | None = None, labels=None, dry_run: bool = False,
+    blind: bool | None = None,
 ) -> dict:
-    """An import into a project named by the user (made if new): all or nothing; a dry run leaves no trace."""
+    """An import into a project named by the user (made if new): all or nothing; a dry run leaves no trace.
+
+    `blind` sets the project's blind annotation (earlier answers hidden from later annotators) when given.
+    """
+    if blind is not None and not project:
+        raise ValidationError({"project": ["Name the project that is to be blind."]})
     with transaction.atomic():  # a rejected file leaves no new project behind
         target = None
         if project:
             _model_kind(kind)
             target = AnnotationProject.objects.get_or_create(kind=kind, name=project)[0]
+            if blind is not None and target.blind != blind:
+                target.blind = blind
+                target.save(update_fields=["blind"])
         counts = annotations_import(
             format=format, stream=stream, kind=kind, accepted=accepted, user=user, project=target, labels=labels, dry_run=dry_run,
         )

@@ -684,7 +684,7 @@ def import_page(request):
                 counts = services.annotations_import_upload(
                     user=request.user, stream=data["file"].file, format=data["format"], kind=data["kind"],
                     accepted=data["accepted"], project=data["project"] or None, labels=data["labels"] or None,
-                    dry_run=data["dry_run"],
+                    dry_run=data["dry_run"], blind=True if data["blind"] else None,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"items": "file"})

@@ -472,3 +472,15 @@ def test_the_import_page_dry_runs_then_imports_a_label_studio_export(client):
     assert AnnotationTask.objects.count() == 2
     client.force_login(UserFactory(role="annotator"))
     assert client.get("/annotation/import/").status_code == 403
+
+
+def test_a_project_is_made_blind_from_the_import_command(tmp_path):
+    from django.core.management import call_command
+    import io
+
+    path = tmp_path / "reviews.jsonl"
+    path.write_text(json.dumps({"input": "the trip was grim", "result": "negative"}) + "\n", encoding="utf-8")
+
+    call_command("import_annotations", "jsonl", str(path), "--kind", KIND, "--project", "double blind", "--blind", stdout=io.StringIO())
+
+    assert AnnotationTask.objects.get().project.blind is True

@@ -1,3 +1,4 @@
+import argparse
 import json
 from pathlib import Path
 
@@ -38,14 +39,17 @@ class Command(BaseCommand):
         parser.add_argument("--labels", metavar="FROM=TO,...|FILE.json",
                             help="map the file's labels to the kind's; labels with no mapping are left out and reported")
         parser.add_argument("--dry-run", action="store_true", help="check everything and print what would be imported; write nothing")
+        parser.add_argument("--blind", action=argparse.BooleanOptionalAction, default=None,
+                            help="make the --project blind (later annotators do not see earlier answers), or not")
 
     def handle(self, *args, format: str, path: str, kind: str, accepted: bool, project: str | None,
-               labels: str | None, dry_run: bool, **options):
+               labels: str | None, dry_run: bool, blind: bool | None, **options):
         mapping = label_map_argument(labels)
         try:
             with services.import_source(path) as stream:
                 counts = services.annotations_import_upload(
                     stream=stream, format=format, kind=kind, accepted=accepted, project=project, labels=mapping, dry_run=dry_run,
+                    blind=blind,
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
