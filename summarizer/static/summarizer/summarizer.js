@@ -83,7 +83,10 @@
     if (await send({ action: "summary", selected: kept })) b.closest("li").remove();
   }));
 
-  function selectedRange() {
+  // The last text selected in the document pane: kept while the reader picks a category or types an answer,
+  // which moves the browser's selection into those fields.
+  let lastRange = null;
+  function currentRange() {
     const sel = window.getSelection();
     if (!sel.rangeCount || sel.isCollapsed || !source.contains(sel.anchorNode)) return null;
     const range = sel.getRangeAt(0);
@@ -92,6 +95,15 @@
     const start = before.toString().length;
     return { start, end: start + range.toString().length };
   }
+  document.addEventListener("selectionchange", () => {
+    const range = currentRange();
+    if (range) {
+      lastRange = range;
+      const tools = document.getElementById("selection-tools");
+      if (tools) tools.classList.add("has-selection");
+    }
+  });
+  const selectedRange = () => currentRange() || lastRange;
 
   const save = document.getElementById("save-key-term");
   if (save) save.addEventListener("click", async () => {
