@@ -91,7 +91,13 @@ def two_column_pdf(left: str, right: str, *, right_x: float = 80) -> bytes:
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.set_font("helvetica", size=10)
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if font.exists():  # accents and dashes as written; without it, the core font and latin-1 only
+        pdf.add_font("dejavu", fname=str(font))
+        pdf.set_font("dejavu", size=10)
+    else:
+        pdf.set_font("helvetica", size=10)
+        left, right = (t.replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1") for t in (left, right))
     left_lines, right_lines = left.strip("\n").split("\n"), right.strip("\n").split("\n")
     for i in range(max(len(left_lines), len(right_lines))):
         y = 20 + i * 5.5
