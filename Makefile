@@ -50,6 +50,14 @@ test: install browser
 services:
 	bash scripts/services.sh
 
+# Starter models: import the public datasets under DATA, freeze snapshots, train and gate each kind that has data.
+DATA ?= ../shared/data
+LIMIT ?= 200
+EPOCHS ?= 3
+.PHONY: models
+models: migrate
+	$(PY) manage.py starter_models --data $(DATA) --limit $(LIMIT) --epochs $(EPOCHS)
+
 test-integration: install browser services
 	$(INTEGRATION_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
