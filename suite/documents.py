@@ -97,7 +97,14 @@ def extract(source: str | Path | bytes | IO[bytes], *, filename: str | None = No
     file_type = file_type_of(filename or "")
     check_size(len(data))
     reader = {PDF: _pdf, DOCX: _docx, TXT: _plain, MARKDOWN: _plain}[file_type]
-    texts, title = reader(data)
+    try:
+        texts, title = reader(data)
+    except DocumentError:
+        raise
+    except MemoryError as exc:
+        raise DocumentError("too_large", "The document is too large to read.") from exc
+    except Exception as exc:  # any reader's unforeseen error still ends as a reason, never "processing" forever
+        raise DocumentError("corrupt", f"The file is damaged and cannot be read ({type(exc).__name__}).") from exc
     if len(texts) > max_pages():
         raise DocumentError("too_many_pages", f"The document has {len(texts)} pages; the limit is {max_pages()}.")
     document = _join(texts, file_type, title)
@@ -146,7 +153,7 @@ def _pdf(data: bytes) -> tuple[list[str], str]:
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except DocumentError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
+    except Exception as exc:  # pypdf raises many types (PyPdfError, KeyError, RecursionError, ...) for broken files
         raise DocumentError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not texts:
         raise DocumentError("corrupt", "The PDF has no pages.")
@@ -163,10 +170,46 @@ def _unlocks_without_password(reader) -> bool:
         return False
 
 
+def docx_max_unzipped_bytes() -> int:
+    return int(getattr(settings, "DOCX_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024))
+
+
+def docx_max_members() -> int:
+    return int(getattr(settings, "DOCX_MAX_MEMBERS", 2000))
+
+
+def _check_docx_archive(data: bytes) -> None:
+    """Refuse a zip bomb from its directory alone, before anything is unzipped."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise DocumentError("corrupt", "The DOCX file is damaged and cannot be read (it is not a valid zip archive).") from exc
+    if len(members) > docx_max_members():
+        raise DocumentError("too_complex", f"The DOCX file holds {len(members)} parts; the limit is {docx_max_members()}.")
+    unzipped = sum(member.file_size for member in members)
+    if unzipped > docx_max_unzipped_bytes():
+        raise DocumentError(
+            "too_large", f"The DOCX file unzips to {unzipped / 1048576:.0f} MB; the limit is "
+            f"{docx_max_unzipped_bytes() / 1048576:.0f} MB.")
+
+
 def _docx(data: bytes) -> tuple[list[str], str]:
+    try:
+        return _docx_text(data)
+    except DocumentError:
+        raise
+    except MemoryError as exc:
+        raise DocumentError("too_large", "The DOCX file is too large to read.") from exc
+    except Exception as exc:  # lxml, zipfile and python-docx raise many types for broken parts; all mean "damaged"
+        raise DocumentError("corrupt", f"The DOCX file is damaged and cannot be read ({type(exc).__name__}).") from exc
+
+
+def _docx_text(data: bytes) -> tuple[list[str], str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_docx_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

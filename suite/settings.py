@@ -172,6 +172,9 @@ CHATBOT_LLM = env("CHATBOT_LLM", default="")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=500)
+# A DOCX is a zip: refused from its directory (before unzipping) past these (zip bombs: 1 MB unzipping to 1 GB).
+DOCX_MAX_UNZIPPED_BYTES = env.int("DOCX_MAX_UNZIPPED_MB", default=200) * 1024 * 1024
+DOCX_MAX_MEMBERS = env.int("DOCX_MAX_MEMBERS", default=2000)
 # Nothing is fetched from a model hub unless the operator says so.
 HF_HUB_OFFLINE = env.bool("HF_HUB_OFFLINE", default=True)
 if HF_HUB_OFFLINE:

@@ -77,3 +77,67 @@ def test_size_and_page_limits_come_from_settings(settings):
     with pytest.raises(DocumentError) as caught:
         extract(b"one\ftwo\fthree", filename="three.txt")
     assert caught.value.code == "too_many_pages"
+
+
+# --- every extraction error ends as a DocumentError with its reason (issue 15) -------------------------
+
+import zipfile  # noqa: E402
+
+from tests.files import docx_bytes  # noqa: E402
+
+
+def rezipped(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, (replace or {}).get(item.filename, source.read(item.filename)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_docx_with_malformed_xml_fails_with_a_reason():
+    broken = rezipped(docx_bytes("Hello"), replace={"word/document.xml": b"<w:document><w:body><w:p>unclosed"})
+
+    with pytest.raises(DocumentError) as caught:
+        extract(broken, filename="cv.docx")
+
+    assert caught.value.code == "corrupt" and "damaged" in str(caught.value)
+
+
+def test_a_docx_that_is_not_a_zip_fails_with_a_reason():
+    with pytest.raises(DocumentError) as caught:
+        extract(b"PK\x03\x04 not really a zip" * 10, filename="cv.docx")
+
+    assert caught.value.code == "corrupt"
+
+
+def test_a_zip_bomb_docx_is_refused_from_its_directory_without_unzipping(settings):
+    settings.DOCX_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+    # 60 MB of zeros compress to about 60 KB: the directory alone tells the unzipped size.
+    bomb = rezipped(docx_bytes("Hello"), add={"word/media/filler.bin": b"\0" * (60 * 1024 * 1024)})
+    assert len(bomb) < 1024 * 1024
+
+    with pytest.raises(DocumentError) as caught:
+        extract(bomb, filename="cv.docx")
+
+    assert caught.value.code == "too_large" and "unzips to" in str(caught.value)
+
+
+def test_a_docx_with_too_many_parts_is_refused(settings):
+    settings.DOCX_MAX_MEMBERS = 50
+    crowded = rezipped(docx_bytes("Hello"), add={f"word/extra/part{i}.xml": b"<a/>" for i in range(60)})
+
+    with pytest.raises(DocumentError) as caught:
+        extract(crowded, filename="cv.docx")
+
+    assert caught.value.code == "too_complex"
+
+
+def test_a_pdf_whose_reader_raises_anything_fails_with_a_reason():
+    truncated = pdf_bytes(["A page of text long enough to count as text."])[:400]
+
+    with pytest.raises(DocumentError) as caught:
+        extract(truncated, filename="paper.pdf")
+
+    assert caught.value.code in ("corrupt", "no_text_layer")
