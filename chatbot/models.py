@@ -63,6 +63,11 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.role}: {self.text[:40]}"
 
+    @property
+    def shown_text(self) -> str:
+        """The reply without its warnings, which pages show apart as banners."""
+        return "\n\n".join(p for p in self.text.split("\n\n") if p not in (self.warnings or []))
+
 
 class Article(models.Model):
     """A knowledge-base article: the only thing the assistant answers from."""

@@ -20,7 +20,14 @@ def index(request):
 @require_POST
 @access.role_required(R.PATIENT)
 def conversation_create(request):
-    conversation = services.conversation_start(user=request.user, title=request.POST.get("title", ""))
+    """The question typed on the start page becomes the conversation's first message, answered at once."""
+    question = request.POST.get("title", "").strip()
+    conversation = services.conversation_start(user=request.user, title=question[:80])
+    if question:
+        try:
+            services.message_send(user=request.user, conversation=conversation, text=question)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     return redirect("chatbot:conversation", pk=conversation.pk)
 
 

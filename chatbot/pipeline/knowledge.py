@@ -209,8 +209,10 @@ class KnowledgeIndex:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = json.dumps([c.__dict__ for c in self.chunks], ensure_ascii=False).encode("utf-8")
+        signature = json.dumps(list(self.signature)).encode("utf-8")
         buffer = io.BytesIO()
-        np.savez(buffer, embeddings=self.embeddings, meta=np.frombuffer(meta, dtype=np.uint8))
+        np.savez(buffer, embeddings=self.embeddings, meta=np.frombuffer(meta, dtype=np.uint8),
+                 signature=np.frombuffer(signature, dtype=np.uint8))
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(path)  # one file, replaced at once: readers never see chunks and vectors disagree
@@ -220,7 +222,8 @@ class KnowledgeIndex:
         try:
             with np.load(path) as data:
                 chunks = [Chunk(**row) for row in json.loads(bytes(data["meta"]).decode("utf-8"))]
-                return cls(chunks, np.array(data["embeddings"]))
+                signature = tuple(json.loads(bytes(data["signature"]).decode("utf-8"))) if "signature" in data else ()
+                return cls(chunks, np.array(data["embeddings"]), signature)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -232,7 +235,8 @@ def index_path() -> Path:
     return Path(settings.VAR_DIR) / "kb" / f"index-{key}.npz"
 
 
-def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: tuple = ()) -> tuple[KnowledgeIndex, int]:
+def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: tuple = (), progress=None,
+          max_embed: int | None = None) -> tuple[KnowledgeIndex | None, int]:
     """A new index over `articles` (dicts with id, hash, title, body, source, url, source_id), reusing the
     previous index's chunks and vectors for articles whose content did not change. Returns it and how many
     articles were embedded."""
@@ -255,12 +259,18 @@ def build(articles: list[dict], previous: KnowledgeIndex | None, *, signature: t
             chunks.append(Chunk(a["id"], a["hash"], position, text, a["title"], a["source"], a["url"], a["source_id"],
                                 a.get("topic", ""), a.get("question_type", ""), a.get("question", "")))
             vectors.append(None)
+    if max_embed is not None and len(todo) > max_embed:
+        return None, len(todo)  # too much to embed here: the caller keeps what it has
     if todo:
         encoder = get_encoder()
+        if progress is not None:
+            progress(0, len(todo))
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
             for i, vector in zip(batch, encoder.encode([chunks[i].searchable for i in batch])):
                 vectors[i] = vector
+            if progress is not None:
+                progress(len(batch), len(todo))
     dim = vectors[0].shape[0] if vectors else 1
     matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
     embedded = len({chunks[i].article_id for i in todo})

@@ -2,6 +2,7 @@
 import gzip
 import json
 import re
+import logging
 import threading
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from django.db.models import Count, Max
 from chatbot.models import Article
 from chatbot.pipeline.knowledge import HybridRetriever, KnowledgeIndex, build, content_hash, index_path
 
+logger = logging.getLogger(__name__)
 STARTER_KB = Path(__file__).resolve().parent.parent / "data" / "starter_kb.jsonl"
 IMPORT_BATCH = 1000
+# A serving process embeds at most this many new passages itself (a few seconds); larger changes are embedded by
+# the import command, and until its index file is saved the process answers from the index it has.
+LIVE_EMBED_LIMIT = 300
 
 
 def _clean(record: dict, where: str) -> dict:
@@ -148,6 +153,15 @@ def starter_kb_load() -> dict:
 
 _lock = threading.Lock()
 _current: KnowledgeIndex | None = None
+# While an import embeds: the generation this process is waiting for and the index file's mtime it last saw.
+_waiting: tuple = ()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _signature() -> tuple:
@@ -155,28 +169,41 @@ def _signature() -> tuple:
     return (row["n"], row["last"], row["changed"].isoformat() if row["changed"] else "")
 
 
-def knowledge_index() -> KnowledgeIndex:
-    """The index over the current articles: loaded once per process, brought up to date when articles change."""
-    global _current
+def knowledge_index(*, progress=None, importing: bool = False) -> KnowledgeIndex:
+    """The index over the current articles: loaded once per process, brought up to date when articles change.
+    The articles' generation (count, last id, last change) is read from the database on every call, so a web or
+    worker process sees an import on its next message; it loads the index file the importer saved for that
+    generation instead of embedding anything itself."""
+    global _current, _waiting
     signature = _signature()
     current = _current
     if current is not None and current.signature == signature:
         return current
+    path = index_path()
+    if current is not None and not importing and _waiting == (signature, _mtime(path)):
+        return current  # still waiting for the importer's file: one stat, no rebuild
     with _lock:
         current = _current
         if current is not None and current.signature == signature:
             return current
-        path = index_path()
-        previous = current or KnowledgeIndex.load(path)
+        saved = KnowledgeIndex.load(path)
+        if saved is not None and saved.signature == signature:
+            _current = saved
+            return saved
+        previous = saved if saved is not None and (current is None or len(saved) >= len(current)) else current
         articles = [
             {"id": a["id"], "hash": a["content_hash"], "title": a["title"], "body": a["body"], "source": a["source"],
              "url": a["url"], "source_id": a["source_id"], "topic": a["topic"], "question_type": a["question_type"], "question": a["question"]}
             for a in Article.objects.order_by("id").values(
                 "id", "content_hash", "title", "body", "source", "url", "source_id", "topic", "question_type", "question")
         ]
-        index, embedded = build(articles, previous, signature=signature)
-        if embedded or previous is None or len(previous) != len(index):
-            index.save(path)
+        limit = None if importing or previous is None else LIVE_EMBED_LIMIT
+        index, embedded = build(articles, previous, signature=signature, progress=progress, max_embed=limit)
+        if index is None:
+            logger.info("%s passages wait for the import to embed them; answering from the index in hand", embedded)
+            _current, _waiting = previous, (signature, _mtime(path))
+            return previous
+        index.save(path)
         _current = index
         return index
 
@@ -187,6 +214,6 @@ def knowledge_retriever(*, k: int = 8, mode: str = "fusion", foci: set | None = 
 
 def knowledge_forget() -> None:
     """Drop this process's index (tests, and after the files under var/ were removed)."""
-    global _current
+    global _current, _waiting
     with _lock:
-        _current = None
+        _current, _waiting = None, ()

@@ -45,12 +45,12 @@ def test_the_index_is_persisted_and_only_changed_articles_are_embedded_again(mon
 
     monkeypatch.setattr("chatbot.services.knowledge.build", counting_build)
     knowledge_forget()
-    knowledge_index()  # a new process: loads the file, embeds nothing
+    knowledge_index()  # a new process: loads the file saved for this generation of articles, builds nothing
     article = Article.objects.get(source_id="starter-sleep")
     articles_import([("test", {"title": article.title, "body": article.body + " Naps longer than 30 minutes can spoil night sleep.",
                                "source": article.source, "url": article.url, "source_id": article.source_id, "topic": article.topic})])
     index = knowledge_index()
-    assert embedded == [0, 1]
+    assert embedded == [1]
     assert any("Naps longer" in c.text for c in index.chunks)
 
 
@@ -70,3 +70,25 @@ def test_a_bad_import_file_is_a_clear_error(tmp_path):
         call_command("import_kb", "jsonl", str(tmp_path / "bad.jsonl"), stdout=StringIO())
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_kb", "jsonl", str(tmp_path / "missing.jsonl"), stdout=StringIO())
+
+
+def test_a_running_process_answers_from_an_index_another_process_imported_without_embedding_it(transactional_db, tmp_path, monkeypatch):
+    """Two processes: this one serves; `manage.py import_kb` in a child process imports and embeds. This one sees the
+    new articles on its next question (a database generation check) by loading the importer's index file."""
+    import subprocess
+    import sys
+
+    from tests.conftest import child_env
+
+    articles_import(jsonl_records(Path(settings.BASE_DIR) / "chatbot" / "data" / "starter_kb.jsonl"))
+    before = knowledge_index()
+    assert not [c for c in before.chunks if c.source_id == "kb-chilblains"]
+    source = tmp_path / "new.jsonl"
+    body = "Chilblains are small itchy swellings on the toes after cold. Keep the feet warm and do not scratch them."
+    source.write_text(json.dumps({"id": "kb-chilblains", "title": "Chilblains", "topic": "chilblains", "body": body, "source": "test"}) + "\n")
+    done = subprocess.run([sys.executable, "manage.py", "import_kb", "jsonl", str(source)], cwd=settings.BASE_DIR,
+                          env=child_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setattr("chatbot.services.knowledge.build", lambda *a, **k: pytest.fail("the serving process embedded"))
+    docs = knowledge_retriever(k=3, foci={"chilblain"}).invoke("how do I treat chilblains")
+    assert docs and docs[0].metadata["source_id"] == "kb-chilblains"

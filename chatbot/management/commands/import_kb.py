@@ -18,6 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="MedQuAD: import only the first N answered pairs")
         parser.add_argument("--no-index", action="store_true", help="leave indexing to the first question")
 
+    def _progress(self):
+        """A progress bar over the passages being embedded (to stderr, so --json-like stdout stays clean)."""
+        from tqdm import tqdm
+
+        bar = None
+
+        def step(done: int, total: int):
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, desc="embedding passages", unit="passage", file=self.stderr._out, mininterval=1.0)
+            bar.update(done)
+            if bar.n >= total:
+                bar.close()
+
+        return step
+
     def handle(self, *args, **opts):
         started = time.perf_counter()
         try:
@@ -35,5 +51,5 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"articles: {counts['created']} new, {counts['updated']} changed, {counts['unchanged']} unchanged")
         if not opts["no_index"]:
-            index = services.knowledge_index()
+            index = services.knowledge_index(progress=self._progress(), importing=True)
             self.stdout.write(f"index: {len(index)} chunks ({time.perf_counter() - started:.1f} s)")

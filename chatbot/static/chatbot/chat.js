@@ -23,7 +23,7 @@
   function render(m) {
     if (log.querySelector(`li.msg[data-id="${m.id}"]`)) return;
     const level = m.triage && m.triage.level;
-    const li = el("li", `msg msg-${m.role}${level === "emergency" ? " msg-emergency" : ""}`);
+    const li = el("li", `msg msg-${m.role}${level === "emergency" ? " msg-emergency" : (m.warnings || []).length ? " msg-warned" : ""}`);
     li.dataset.id = m.id;
     li.appendChild(el("div", "msg-who", m.role === "patient" ? "You" : m.role === "staff" ? "Staff" : "Assistant"));
     if (level === "emergency") {
@@ -31,8 +31,15 @@
       banner.setAttribute("role", "alert");
       li.appendChild(banner);
     }
+    const warnings = m.warnings || [];
+    warnings.forEach((w) => {
+      const box = el("div", `warning-banner${w.startsWith("Allergy") ? " warning-allergy" : ""}`, w);
+      box.setAttribute("role", "alert");
+      li.appendChild(box);
+    });
     const text = el("div", "msg-text");
-    m.text.split("\n").forEach((line, i) => { if (i) text.appendChild(document.createElement("br")); text.appendChild(document.createTextNode(line)); });
+    const shown = m.text.split("\n\n").filter((p) => !warnings.includes(p)).join("\n\n");
+    shown.split("\n").forEach((line, i) => { if (i) text.appendChild(document.createElement("br")); text.appendChild(document.createTextNode(line)); });
     li.appendChild(text);
     if (m.citations && m.citations.length) {
       const list = el("ol", "citations");
@@ -94,6 +101,14 @@
     } finally {
       button.disabled = false;
       input.focus();
+    }
+  });
+
+  // Enter sends, as in every chat; Shift+Enter starts a new line.
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (input.value.trim()) form.requestSubmit();
     }
   });
 
