@@ -30,10 +30,12 @@ _ENTITY_END = r"(?:Inc|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|LLP|L\.P|LP|PLC|
 _INITIAL_TERM = re.compile(r"\b(?:initial term|term of this agreement|this agreement)\b.{0,160}?\b(?:for|of)\s+(?:an? )?(?:initial )?(?:period|term)?\s*(?:of\s+)?", re.IGNORECASE | re.DOTALL)
 _MONEY = re.compile(r"(?:US\s?)?[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|thousand|billion))?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|USD|EUR|GBP)\b", re.IGNORECASE)
 _CAP_FORMULA = re.compile(r"\b(?:shall not exceed|not to exceed|exceed|limited to|in excess of|greater of|lesser of)\b\s*(?P<formula>[^.;]{3,200})", re.IGNORECASE)
-_TFC = re.compile(r"\b(?P<who>either party|each party|any party|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,3}|the [A-Z][\w]+)\s+(?:shall have the right to|may|has the right to|can|will have the right to)\s+"
+_PARTY = r"(?:either party|each party|any party|(?:the )?[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,3})"
+_TFC = re.compile(r"\b(?P<who>" + _PARTY + r"(?:\s+(?:or|and/or|and)\s+" + _PARTY + r")?)\s+(?:shall have the right to|may|has the right to|can|will have the right to)\s+"
                   r"(?:at any time\s+)?terminat\w*\b(?P<rest>.{0,220})", re.DOTALL)
 _CONVENIENCE = re.compile(r"\b(?:for convenience|without cause|for any reason|for no reason|at any time|in its sole discretion)\b", re.IGNORECASE)
-_ASSIGN_FREE = re.compile(r"\bmay (?:freely )?assign\b.{0,160}\bwithout\b.{0,40}\b(?:consent|approval)\b|\bfreely assignable\b", re.IGNORECASE | re.DOTALL)
+_ASSIGN_FREE = re.compile(r"\bmay (?:freely )?assign\b.{0,160}\bwithout\b.{0,40}\b(?:consent|approval)\b|\bfreely assignable\b|\bfree to assign\b", re.IGNORECASE | re.DOTALL)
+_FREE_WHO = re.compile(r"\b(?P<who>" + _PARTY + r")\s+(?:is free to|may freely|may|shall be free to)\s+assign\b")
 
 
 def _cite(term_or_sentence, answer, *, page_at, by="model") -> dict:
@@ -148,10 +150,13 @@ def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
             break
         if "termination_for_convenience" not in found and C.denies("Termination for Convenience", s.text):
             found["termination_for_convenience"] = _cite(s, termination_for_convenience(s.text), page_at=page_at)
-        if "assignment" not in found and re.search(r"\bassign", s.text, re.IGNORECASE) and C.boilerplate(s.text) is None:
-            answer = assignment(s.text)
-            if answer == "No consent needed":
-                found["assignment"] = _cite(s, answer, page_at=page_at)
+        if re.search(r"\bassign", s.text, re.IGNORECASE) and C.boilerplate(s.text) is None and assignment(s.text) == "No consent needed":
+            if "assignment" not in found:
+                found["assignment"] = _cite(s, "No consent needed", page_at=page_at)
+            elif found["assignment"]["answer"] == "Consent needed" and not found["assignment"].get("set_by"):
+                who = _FREE_WHO.search(s.text)  # "Distributor needs consent; Tripath is free to assign"
+                if who:
+                    found["assignment"]["answer"] = f"Consent needed; {who.group('who')} may assign without consent"
         if "initial_term" not in found and re.search(r"\binitial term\b|\bterm of this agreement\b", s.text, re.IGNORECASE) and C.boilerplate(s.text) is None:
             answer = initial_term(s.text)
             if answer:

@@ -67,7 +67,9 @@ def duration(text: str, *, near: str | None = None) -> str | None:
 
 def parties(text: str) -> list[str]:
     """Party names from an opening like 'between Acme Inc. ("Acme") and Beta LLC ("Beta")'."""
-    m = re.search(r"\bbetween\b(?P<body>.{3,500}?)(?:\.\s|$|\bwhereas\b|\brecitals\b)", text, re.IGNORECASE | re.DOTALL)
+    # A full stop ends the preamble, but not the one of "Inc." or "Corp."
+    m = re.search(r"\bbetween\b(?P<body>.{3,500}?)(?:(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bL\.P)(?<!\bN\.A)\.\s|$|\bwhereas\b|\brecitals\b)",
+                  text, re.IGNORECASE | re.DOTALL)
     body = m.group("body") if m else text
     names = []
     for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;)\s*", body):
