@@ -582,24 +582,30 @@ def _import_report(importer, *, unmapped: Counter, dry_run: bool) -> dict:
     return report
 
 
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
 def import_report_lines(counts: dict) -> list[str]:
     """The import report as sentences, for the command line and the page."""
     report = counts.get("report") or {}
     lines = []
     if report.get("whitespace_tolerated"):
-        lines.append(f"{report['whitespace_tolerated']} spans whose quoted text differs from the text at their offsets "
+        n = report["whitespace_tolerated"]
+        lines.append(f"{n} span{_s(n)} whose quoted text differs from the text at {'their' if n != 1 else 'its'} offsets "
                      f"only in whitespace: offsets kept.")
     if report.get("unmapped_labels"):
         listed = ", ".join(f"{label} ({n})" for label, n in report["unmapped_labels"].items())
         lines.append(f"Labels with no mapping, left out: {listed}.")
     if report.get("predictions"):
-        lines.append(f"{report['predictions']} predictions imported as pre-annotations, with their model version and score.")
+        lines.append(f"{report['predictions']} prediction{_s(report['predictions'])} imported as pre-annotations, with model version and score.")
     if report.get("drafts_ignored"):
-        lines.append(f"{report['drafts_ignored']} drafts (never submitted) not imported.")
+        lines.append(f"{report['drafts_ignored']} draft{_s(report['drafts_ignored'])} (never submitted) not imported.")
     if report.get("cancelled_ignored"):
-        lines.append(f"{report['cancelled_ignored']} cancelled annotations not imported.")
+        lines.append(f"{report['cancelled_ignored']} cancelled annotation{_s(report['cancelled_ignored'])} not imported.")
     if report.get("tasks_with_several_annotations"):
-        lines.append(f"{report['tasks_with_several_annotations']} items had several annotations: the ground truth, "
+        n = report["tasks_with_several_annotations"]
+        lines.append(f"{n} item{_s(n)} had several annotations: the ground truth, "
                      f"else the latest, was taken.")
     if "labelstudio_agreement_mean" in report:
         lines.append(f"Label Studio's agreement over these items: {report['labelstudio_agreement_mean']}%.")

@@ -614,7 +614,7 @@ class TestLabelStudioExports:
 
         printed = out.getvalue()
         assert "Would import 2 items into resumes.ner: 1 accepted, 1 open" in printed
-        assert "1 spans whose quoted text differs" in printed and "not_in_mapping (1)" in printed
+        assert "1 span whose quoted text differs from the text at its offsets only in whitespace" in printed and "not_in_mapping (1)" in printed
         assert "Dry run: nothing was written." in printed
         assert not AnnotationTask.objects.exists() and not AnnotationProject.objects.filter(name="resumes from LS").exists()
 
