@@ -1,6 +1,7 @@
 """Find skills in text and normalise them to the taxonomy: longest phrase first, case kept where it matters."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -60,6 +61,7 @@ class Taxonomy:
                 self.exact_case[key] = name.strip()
             self.entries[key] = (name.strip(), kind)
         self.hot = hot or set()
+        self.first_words = {key.split()[0] for key in self.entries}
 
     def __len__(self):
         return len(self.entries)
@@ -77,12 +79,18 @@ class Taxonomy:
     def find(self, text: str) -> list[SkillHit]:
         tokens = _tokens(text, self.entries)
         headings = _heading_ranges(text)
-        tokens = [t for t in tokens if not any(s <= t[0] < e for s, e in headings)]
+        if headings:
+            starts = [h[0] for h in headings]
+            tokens = [t for t in tokens if not _inside(headings, starts, t[0])]
+        lowered = [t[2].lower() for t in tokens]
         hits, i = [], 0
         while i < len(tokens):
+            if lowered[i] not in self.first_words:  # most words start no skill: skip the phrase lookups
+                i += 1
+                continue
             for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
                 window = tokens[i : i + n]
-                key = " ".join(t[2].lower() for t in window)
+                key = " ".join(lowered[i : i + n])
                 entry = self.entries.get(key)
                 if entry is None:
                     continue
@@ -97,6 +105,11 @@ class Taxonomy:
             else:
                 i += 1
         return hits
+
+
+def _inside(ranges: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i >= 0 and offset < ranges[i][1]
 
 
 def _heading_ranges(text: str) -> list[tuple[int, int]]:

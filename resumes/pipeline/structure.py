@@ -94,7 +94,7 @@ LOCATION = re.compile(r"[^\W\d_][\w .'’-]*?(?:,\s*[^\W\d_][\w .'’-]*?){1,2}(
 def location_in(piece: str) -> str | None:
     """A place written as "City, Region" (region known), or None."""
     piece = piece.strip().strip("-–—").strip()
-    if "@" in piece or sum(c.isdigit() for c in piece) > 6 or len(piece) > 60:
+    if len(piece) > 60 or "@" in piece or sum(c.isdigit() for c in piece) > 6:
         return None
     m = LOCATION.fullmatch(piece)
     if m and region_of(piece) and not TITLE_WORDS.search(piece.split(",")[0]):
@@ -223,7 +223,17 @@ def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:
         begin = line.find(piece, at)
         at = begin + len(piece)
         if location_in(piece):
-            out.append((line_start + begin, line_start + at, piece.strip(), "location"))
+            head, _, rest = piece.partition(",")
+            if piece.count(",") >= 2 and location_in(rest):
+                # "Bluebonnet Electric Co., Houston, TX": a company, then where it is.
+                clean = head.strip()
+                offset = line_start + begin + piece.find(clean)
+                out.append((offset, offset + len(clean), clean, ""))
+                place = rest.strip()
+                offset = line_start + begin + piece.find(place, len(head))
+                out.append((offset, offset + len(place), place, "location"))
+            else:
+                out.append((line_start + begin, line_start + at, piece.strip(), "location"))
             continue
         inner = 0
         for part in piece.split(","):

@@ -149,7 +149,8 @@ def resume_parse(*, resume_id: int) -> Resume:
         return _fail(resume, "error", f"Parsing failed unexpectedly ({type(exc).__name__}). Try again, or delete the resume.")
     with transaction.atomic():
         resume.text, resume.parse_result = text, result
-        resume.status, resume.parsed_at, resume.failure_code, resume.failure_reason = Status.DONE, timezone.now(), "", ""
+        # Still processing until the recommendations are there too: "done" shows the whole page at once.
+        resume.failure_code, resume.failure_reason = "", ""
         resume.save()
         _profile_write(resume, profile)
         ResumeEntity.objects.filter(resume=resume).delete()
@@ -165,6 +166,8 @@ def resume_parse(*, resume_id: int) -> Resume:
         recommendations_build(resume=resume)
     except Exception:  # the profile is done even when no postings can be ranked yet
         logger.exception("recommendations for resume %s failed", resume.pk)
+    Resume.objects.filter(pk=resume.pk).update(status=Status.DONE, parsed_at=timezone.now())
+    resume.refresh_from_db()
     return resume
 
 

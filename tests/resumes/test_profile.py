@@ -158,6 +158,7 @@ def test_overlapping_jobs_count_once_in_total_experience():
     "One line\nHR Manager | Shopify | Toronto\n2019 – 2023\n",
     "At\nHR Manager at Shopify\n2019 – 2023\n",
     "Dates on the line\nHR Manager, Shopify    2019 – 2023\n",
+    "Company with its place\nHR Manager\nShopify, Toronto, ON\n2019 – 2023\n",
 ])
 def test_job_headers_in_several_shapes(layout):
     job = parse(f"Jane Doe\n\nEXPERIENCE\n{layout.split(chr(10), 1)[1]}")["experience"][0]
