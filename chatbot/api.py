@@ -5,6 +5,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from chatbot import selectors, services
+from suite.links import attach
 from suite import access
 from suite import roles as R
 
@@ -273,7 +274,7 @@ class AppointmentIcsApi(GenericAPIView):
 
 def ics_response(appointment) -> HttpResponse:
     response = HttpResponse(services.appointment_ics(appointment=appointment), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    attach(response, f"appointment-{appointment.pk}.ics")
     return response
 
 

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from suite.links import attach
 from suite import access
 from suite import roles as R
 from suite.api.pagination import PagePagination
@@ -201,10 +202,10 @@ def download_response(document: Document, fmt: str) -> HttpResponse:
     stem = document.original_name.rsplit(".", 1)[0] or "summary"
     if fmt == "pdf":
         response = HttpResponse(exports.summary_pdf(document), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{stem}-summary.pdf"'
+        attach(response, f"{stem}-summary.pdf")
     else:
         response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}-summary.md"'
+        attach(response, f"{stem}-summary.md")
     return response
 
 

@@ -47,7 +47,7 @@
       m.citations.forEach((c) => {
         const item = el("li");
         const link = el("a", "", c.title);
-        link.href = c.url || "#";
+        link.href = /^https?:\/\//i.test(c.url || "") ? c.url : "#";  // only http(s) becomes a link
         link.target = "_blank";
         link.rel = "noopener";
         item.appendChild(link);
