@@ -19,6 +19,7 @@ PASSAGE_BATCH = 256
 CLAUSE_THRESHOLD = 0.5
 # A trained clause model verifies and extends the patterns: half its score, half theirs (bench/summarizer.py measures it).
 CLAUSE_MODEL_WEIGHT, CLAUSE_FUSED_THRESHOLD = 0.5, 0.4
+DENIAL_CHECK_ABOVE = 0.1  # below this a blended score is never shown, not even as "possible"
 DEFAULT_SENTENCES = {"contract": 5, "paper": 6, "other": 5}
 SALIENCE_INPUT_CAP = 600  # sentences kept in the recorded salience input: what a correction can pick from
 
@@ -45,10 +46,10 @@ def fused_clauses(predict):
         for text, prediction in zip(texts, predict(texts)):
             rules = rule_scores(text)
             scores = prediction.get("scores", {})
-            # A passage that denies a category never yields it, however sure the model is.
-            out.append({"scores": {label: 0.0 if C.denies(label, text) else
-                                   CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0)) + (1 - CLAUSE_MODEL_WEIGHT) * rules.get(label, 0.0)
-                                   for label in C.LABELS}})
+            blended = {label: CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0)) + (1 - CLAUSE_MODEL_WEIGHT) * rules.get(label, 0.0)
+                       for label in C.LABELS}
+            # A passage that denies a category never yields it, however sure the model is (read only where it could show).
+            out.append({"scores": {label: 0.0 if v > DENIAL_CHECK_ABOVE and C.denies(label, text) else v for label, v in blended.items()}})
         return out
 
     return fused
