@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "chatbot.json"
 MEDQUAD = ROOT.parent / "shared" / "data" / "medical" / "medquad" / "medquad_all.jsonl.gz"
+MEDICATIONQA = ROOT.parent / "shared" / "data" / "medical" / "medicationqa" / "medicationqa.csv"
 CONVERSATIONS = 10
 P95_GOAL_MS = 300.0
 WORKERS, THREADS = int(os.environ.get("BENCH_WORKERS", "2")), int(os.environ.get("BENCH_THREADS", "5"))
@@ -46,6 +47,8 @@ parser.add_argument("--tune", type=int, default=300, help="other held-out questi
 parser.add_argument("--unanswerable", type=int, default=300, help="questions whose pair is not indexed, for the refusal rate")
 parser.add_argument("--turns", type=int, default=20, help="messages per conversation in the latency run")
 parser.add_argument("--no-latency", action="store_true", help="retrieval and triage only")
+parser.add_argument("--medicationqa-only", action="store_true",
+                    help="MedicationQA consumer questions against the knowledge base in the database (bench/results/chatbot-medicationqa.json)")
 parser.add_argument("--triage-only", action="store_true", help="triage on the frozen list only (bench/results/chatbot-triage.json)")
 ARGS = parser.parse_args()
 
@@ -282,6 +285,55 @@ def latency(rows: list[dict]) -> dict:
             "server": f"gunicorn {WORKERS} workers x {THREADS} threads (gthread), 1 torch thread each", "load_average": os.getloadavg()[0]}
 
 
+def medicationqa() -> dict:
+    """Each MedicationQA question through the assistant's answer step (focus guard included): answered, on-topic
+    (a citation names the question's focus drug), wrong-topic (answered, and no citation names it)."""
+    import csv
+
+    from chatbot.pipeline import answers as A
+    from chatbot.pipeline.focus import ALIASES
+    from chatbot.pipeline.triage import Triage
+    from chatbot.services.conversations import Turn, _answer
+    from chatbot.services.knowledge import knowledge_index
+
+    knowledge_index()
+    with open(MEDICATIONQA, encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if (r.get("Question") or "").strip()]
+    answered = on_topic = 0
+    wrong = []
+    for r in rows:
+        turn = Turn(text=r["Question"], triage=Triage(), intent="question")
+        _answer(turn, {}, None)
+        if not turn.citations or any(p.startswith("I don't know") for p in turn.parts):
+            continue
+        answered += 1
+        focus = r["Focus (Drug)"].strip().lower()
+        names = {focus, ALIASES.get(focus, focus)}
+        cited = " ".join(f"{c['title']} {c.get('passage', '')}" for c in turn.citations).lower()
+        if any(n and n in cited for n in names):
+            on_topic += 1
+        else:
+            wrong.append({"question": r["Question"], "focus": focus, "cited": [c["title"] for c in turn.citations]})
+    n = len(rows)
+    return {"questions": n, "articles": len({c.source_id for c in knowledge_index().chunks}), "answered_rate": round(answered / n, 3),
+            "on_topic_rate": round(on_topic / n, 3), "wrong_topic_rate": round(len(wrong) / n, 3),
+            "precision_of_answers": round(on_topic / answered, 3) if answered else None, "wrong_topic_examples": wrong[:20]}
+
+
+def main_medicationqa():
+    if not MEDICATIONQA.exists():
+        sys.exit(f"{MEDICATIONQA} is missing")
+    call_command("migrate", verbosity=0)
+    m = medicationqa()
+    m["when"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    print(f"| MedicationQA ({m['questions']} questions, {m['articles']} articles) | value |\n|---|---:|")
+    for key in ("answered_rate", "on_topic_rate", "wrong_topic_rate", "precision_of_answers"):
+        print(f"| {key} | {m[key]} |")
+    out = RESULTS.with_name("chatbot-medicationqa.json")
+    out.write_text(json.dumps(m, indent=2) + "\n")
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
 def main_triage():
     call_command("migrate", verbosity=0)
     t = triage()
@@ -299,6 +351,8 @@ def main_triage():
 def main():
     if ARGS.triage_only:
         return main_triage()
+    if ARGS.medicationqa_only:
+        return main_medicationqa()
     if not MEDQUAD.exists():
         sys.exit(f"{MEDQUAD} is missing")
     call_command("migrate", verbosity=0)

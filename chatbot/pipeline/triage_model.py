@@ -3,6 +3,7 @@ misspellings), trained in process from the team's shipped messages plus staff co
 Each clause of a message is read on its own as well, so an emergency anywhere in a message wins."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,8 +30,15 @@ def clauses(text: str) -> list[str]:
     return [text, *[p for p in parts if p != text]]
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[dict, ...], str]:
+    text = TRAINING_FILE.read_text(encoding="utf-8")
+    rows = tuple(json.loads(line) for line in text.splitlines() if line.strip())
+    return rows, hashlib.sha1(text.encode()).hexdigest()
+
+
 def shipped_examples() -> list[dict]:
-    return [json.loads(line) for line in TRAINING_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [dict(row) for row in _shipped()[0]]
 
 
 class TriageModel:
@@ -86,14 +94,12 @@ CORRECTION_WEIGHT = 10.0
 
 def triage_model(corrections: list[dict] = ()) -> TriageModel:
     """The model for the shipped messages plus these corrections, trained once per process for each set."""
-    examples = shipped_examples() + [
-        {"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS
-    ]
-    key = hashlib.sha1(json.dumps(examples, sort_keys=True).encode()).hexdigest()
+    extra = [{"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS]
+    key = hashlib.sha1((_shipped()[1] + json.dumps(extra, sort_keys=True)).encode()).hexdigest()
     with _lock:
         if key not in _models:
             _models.clear()  # one model per process: an older set of corrections is never served again
-            _models[key] = _load_or_train(key, examples)
+            _models[key] = _load_or_train(key, shipped_examples() + extra)
         return _models[key]
 
 

@@ -17,7 +17,7 @@ def send(page, text):
     before = page.locator("#chat-log li.msg-assistant").count()
     page.get_by_label("Your message").fill(text)
     page.get_by_role("button", name="Send").click()
-    expect(page.locator("#chat-log li.msg-assistant")).to_have_count(before + 1)
+    expect(page.locator("#chat-log li.msg-assistant")).to_have_count(before + 1, timeout=30_000)  # shared, loaded cores
     return page.locator("#chat-log li.msg-assistant").last
 
 
@@ -57,12 +57,12 @@ def test_a_question_from_the_start_page_is_answered_and_enter_sends_a_question_t
     page.get_by_label("Your question").fill("What are the side effects of amoxicillin?")
     page.get_by_role("button", name="Ask").click()
     first = page.locator("#chat-log li.msg-assistant").first
-    expect(first.get_by_role("link", name="Amoxicillin side effects")).to_be_visible()
+    expect(first.get_by_role("link", name="Amoxicillin side effects")).to_be_visible(timeout=30_000)
     expect(page.locator("#chat-log li.msg-patient").first).to_contain_text("side effects of amoxicillin")
 
     page.get_by_label("Your message").fill("Can I take ibuprofen for my back?")
     page.get_by_label("Your message").press("Enter")
-    expect(page.locator("#chat-log li.msg-assistant")).to_have_count(2)
+    expect(page.locator("#chat-log li.msg-assistant")).to_have_count(2, timeout=30_000)
     warned = page.locator("#chat-log li.msg-assistant").last
     banner = warned.locator(".warning-banner").first
     expect(banner).to_contain_text("lisinopril with ibuprofen")
