@@ -43,6 +43,8 @@ def task_out(task: AnnotationTask, user) -> dict:
     data["input"] = selectors.task_input_for(task=task, user=user)
     if task.personal and task.prediction is not None:  # a model's answer may quote the input
         data["prediction"] = selectors.task_value_for(task=task, user=user, value=task.prediction)
+    if task.hides_suggestion:  # a blind project: an imported person's answer stays hidden from later annotators
+        data["prediction"] = None
     return data
 
 

@@ -86,6 +86,12 @@ class AnnotationTask(models.Model):
     def __str__(self):
         return f"{self.kind} task #{self.pk} ({self.status})"
 
+    @property
+    def hides_suggestion(self) -> bool:
+        """A blind project's item whose suggestion is an imported person's answer (no model named): later annotators
+        must not see it."""
+        return self.project.blind and self.source == self.Source.IMPORT and self.prediction_version_id is None and not self.prediction_model
+
 
 class Flag(models.Model):
     class Reason(models.TextChoices):

@@ -280,8 +280,8 @@ def _task_page(request, task: AnnotationTask, *, answer_form=None, skip_form=Non
     # Suggested text (a correction) may quote the input, so it is masked like the input; labels and offsets are not text.
     suggestion = _masked_like_input(task, task.prediction, user) if feedback == FeedbackType.CORRECTION else task.prediction
     blind = task.project.blind
-    if blind and task.source == AnnotationTask.Source.IMPORT and task.prediction_version_id is None and not task.prediction_model:
-        suggestion = None  # an imported person's answer: a blind project keeps it from later annotators
+    if task.hides_suggestion:
+        suggestion = None
     editor = _editor_context(task, kind, shown, suggestion)
     flagged = _flag_context(task, shown, user, blind=blind)
     if editor.get("sentences"):

@@ -439,7 +439,7 @@ def test_a_blind_project_hides_an_earlier_answer_imported_as_the_suggestion(clie
     items = [{"input": "the film was awful again", "result": "negative"}]
     services.items_import(kind=KIND, items=items, accepted=False)
     task = AnnotationTask.objects.get()
-    log_in(client)
+    annotator = log_in(client)
     take(client)
     assert 'id="suggestion-text">negative<' in client.get(f"/annotation/tasks/{task.pk}/").content.decode()
 
@@ -449,6 +449,9 @@ def test_a_blind_project_hides_an_earlier_answer_imported_as_the_suggestion(clie
 
     assert 'id="suggestion-text"' not in html and "No model suggestion for this item." in html
     assert "blind project: earlier answers are hidden" in html
+    from tests.conftest import api_client_for
+
+    assert api_client_for(annotator).get(f"/api/annotation/tasks/{task.pk}/").json()["prediction"] is None
 
 
 def test_the_import_page_dry_runs_then_imports_a_label_studio_export(client):
