@@ -18,7 +18,9 @@ from summarizer.pipeline.answers import lawyer_answers
 PASSAGE_BATCH = 256
 CLAUSE_THRESHOLD = 0.5
 # A trained clause model verifies and extends the patterns: half its score, half theirs (bench/summarizer.py measures it).
-CLAUSE_MODEL_WEIGHT, CLAUSE_FUSED_THRESHOLD = 0.5, 0.4
+# "yes" needs both to lean the same way (a sure pattern and a model above 0.3, or an unsure pattern and a model
+# above 0.55); an uninformed model (0.5 everywhere) adds nothing the patterns did not already say.
+CLAUSE_MODEL_WEIGHT, CLAUSE_FUSED_THRESHOLD = 0.5, 0.5
 DENIAL_CHECK_ABOVE = 0.1  # below this a blended score is never shown, not even as "possible"
 DEFAULT_SENTENCES = {"contract": 5, "paper": 6, "other": 5}
 SALIENCE_INPUT_CAP = 600  # sentences kept in the recorded salience input: what a correction can pick from

@@ -127,7 +127,7 @@ def test_renewal_notice_reads_durations_in_words():
 
 def test_a_category_the_model_is_unsure_of_is_shown_as_possible_not_yes():
     def unsure(texts):  # model half-sure of Audit Rights on the governing-law clause, which the patterns do not support
-        return [{"scores": {label: (0.7 if label == "Audit Rights" and "governed" in t else 0.0) for label in C.LABELS}} for t in texts]
+        return [{"scores": {label: (0.8 if label == "Audit Rights" and "governed" in t else 0.0) for label in C.LABELS}} for t in texts]
 
     models = A.Models(salience=DEFAULTS.salience, clauses=ClausesKind().serve(unsure), doctype=DEFAULTS.doctype, clauses_trained=True)
     text = LETTERHEAD_DISTRIBUTOR
