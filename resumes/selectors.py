@@ -124,9 +124,11 @@ def occupation_for_title(title: str) -> Occupation | None:
         exact = Occupation.objects.filter(title__iexact=candidate).first()
         if exact:
             return exact
-        alt = OccupationTitle.objects.filter(normalized=normalize(candidate)).select_related("occupation").first()
-        if alt:
-            return alt.occupation
+        alts = list(Occupation.objects.filter(titles__normalized=normalize(candidate)).distinct())
+        if len(alts) == 1:
+            return alts[0]
+        if alts:  # "Project Manager" is an alternate title of several occupations: the nearest in meaning wins
+            return nearest_occupation(title, among=alts)
     return nearest_occupation(title)
 
 
@@ -141,8 +143,17 @@ def occupation_for_profile(profile: dict) -> Occupation | None:
     return nearest_occupation(text) if text and text != "Skills:" else None
 
 
-def nearest_occupation(text: str) -> Occupation | None:
+def nearest_occupation(text: str, *, among: list[Occupation] | None = None) -> Occupation | None:
     ids, vectors = _occupation_vectors()
+    if among is not None:
+        at = {pk: i for i, pk in enumerate(ids)}
+        keep = [o for o in among if o.pk in at]
+        if not keep:
+            return among[0] if among else None
+        from suite.ml.encoder import get_encoder
+
+        query = get_encoder().encode([text])[0]
+        return max(keep, key=lambda o: (float(vectors[at[o.pk]] @ query), o.code))
     if not ids:
         return None
     from suite.ml.encoder import get_encoder
@@ -236,6 +247,7 @@ def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 
     candidates = list(Occupation.objects.filter(job_zone__gt=zone, job_zone__lte=zone + 2).exclude(pk=occupation.pk))
     if not candidates:  # the top zone: next steps are the nearest occupations of the same zone
         candidates = list(Occupation.objects.filter(job_zone=zone).exclude(pk=occupation.pk)) if zone else []
+    meaning = _likeness(occupation, candidates)
     scored = []
     for other in candidates:
         theirs = by_occupation.get(other.pk)
@@ -244,7 +256,8 @@ def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 
         overlap = len(theirs & own) / len(theirs)
         if overlap > 0:
             scored.append((overlap, other, theirs))
-    scored.sort(key=lambda t: (-t[0], t[1].code))
+    # Shared office software makes unrelated occupations overlap: what the work is about counts most.
+    scored.sort(key=lambda t: (-(0.7 * meaning.get(t[1].pk, 0.0) + 0.3 * t[0]), t[1].code))
     if len(scored) < top:
         # Too few next steps share skills: take the occupations of the next zones nearest in meaning to this one.
         taken = {o.pk for _, o, _ in scored}
@@ -259,6 +272,16 @@ def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 
         out.append({"code": other.code, "title": other.title, "job_zone": other.job_zone, "overlap": round(overlap, 4),
                     "skills_to_gain": gain})
     return out
+
+
+def _likeness(occupation: Occupation, pool: list[Occupation]) -> dict[int, float]:
+    """Cosine of each occupation title to this one's (the encoder's), by id."""
+    ids, vectors = _occupation_vectors()
+    at = {pk: i for i, pk in enumerate(ids)}
+    if occupation.pk not in at:
+        return {}
+    own = vectors[at[occupation.pk]]
+    return {o.pk: float(vectors[at[o.pk]] @ own) for o in pool if o.pk in at}
 
 
 def _nearest(occupation: Occupation, pool: list[Occupation], n: int) -> list[Occupation]:

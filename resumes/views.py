@@ -54,10 +54,11 @@ def detail(request, pk):
         trends = facts["trends"]
         groups = {}
         for skill in profile.skills.all():
-            groups.setdefault(skill.get_kind_display(), []).append(skill.name)
+            groups.setdefault(skill.kind, []).append(skill.name)
+        labels = {"tech": "Tech tools", "job": "Job-specific", "soft": "Soft skills"}
         context.update({
             "profile": profile, "form": form, "recommendations": rows, **facts,
-            "skill_groups": [(label.capitalize(), groups[label]) for label in ("tech", "job-specific", "soft") if label in groups],
+            "skill_groups": [(labels[kind], groups[kind]) for kind in ("tech", "job", "soft") if kind in groups],
             "trend_chart": bar_chart([(f"{t['skill']}{' ★' if t['hot'] else ''}", t["share"], "hot" if t["hot"] else "")
                                       for t in trends["skills"]]),
         })
