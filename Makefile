@@ -16,7 +16,7 @@ INTEGRATION_ENV := DATABASE_URL=postgres://fineloop:fineloop@127.0.0.1:5432/fine
 
 export WEB_HOST WEB_PORT
 
-.PHONY: run test test-integration install browser migrate demo services bench clean
+.PHONY: run test test-fast lint test-integration install browser migrate demo services bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ run: demo
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fast tier: no real encoder (`slow`), no browser (`e2e`); the tiny models, the real worker and the DB stay.
+test-fast: install
+	$(PY) -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+
+# The lint gate: ruff's rules in ruff.toml, and no file gains lines over 120 characters (scripts/long_lines.py).
+lint: install
+	@status=0; $(VENV)/bin/ruff check . || status=1; $(PY) scripts/long_lines.py || status=1; exit $$status
 
 services:
 	bash scripts/services.sh
