@@ -198,13 +198,12 @@ class DocumentKeyTermApi(APIView):
 
 
 def download_response(document: Document, fmt: str) -> HttpResponse:
-    markdown = selectors.summary_markdown(document=document)
     stem = document.original_name.rsplit(".", 1)[0] or "summary"
     if fmt == "pdf":
         response = HttpResponse(exports.summary_pdf(document), content_type="application/pdf")
         attach(response, f"{stem}-summary.pdf")
     else:
-        response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(selectors.summary_markdown(document=document), content_type="text/markdown; charset=utf-8")
         attach(response, f"{stem}-summary.md")
     return response
 
