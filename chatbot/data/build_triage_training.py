@@ -224,7 +224,7 @@ SELF_CARE = [
     "can I take my tablets with food", "when should I take my statin", "can I take ibuprofen and paracetamol together",
     "what foods should I avoid in pregnancy", "is it safe to exercise when pregnant", "how long should I wait to swim after eating",
     "what is a healthy BMI", "how many units of alcohol a week is safe", "how do I quit smoking", "does vaping harm you",
-    "what are the side effects of sertraline", "what does omeprazole do", "can I drink coffee with my tablets",
+    "what does omeprazole do", "can I drink coffee with my tablets",
     "how do I store insulin", "what is the flu jab", "do I need a tetanus jab for a scratch", "what is a smear test",
     "how do I check my breasts", "what are the signs of skin cancer", "what does a panic attack feel like",
     "how do I help a friend who is depressed", "what are the symptoms of meningitis", "what does a stroke look like",

@@ -69,3 +69,6 @@ def test_a_question_from_the_start_page_is_answered_and_enter_sends_a_question_t
     expect(banner).to_have_attribute("role", "alert")
     expect(warned.locator(".msg-text")).not_to_contain_text("Interaction warning")  # shown once, as the banner
     page.screenshot(path=str(Path(settings.VAR_DIR) / "chat-warning-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(banner).to_be_visible()
+    page.screenshot(path=str(Path(settings.VAR_DIR) / "chat-warning-390.png"), full_page=True)
