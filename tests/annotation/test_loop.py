@@ -66,7 +66,11 @@ def test_flag_to_training_run_through_the_api(celery_worker):
         time.sleep(0.3)
         run.refresh_from_db()
     assert run.status == "succeeded", run.error
-    assert run.gate["promoted"], run.gate
+    assert run.test_metrics["macro_f1"] > run.baseline_metrics["macro_f1"], run.gate
+    # 120 reviews leave a test split of a dozen: the gate promotes only if the 95% interval of the gain clears zero
+    interval, golden = run.gate["interval"], run.gate["golden"]
+    assert interval["difference"] > 0 and golden["examples"] > 0
+    assert run.gate["promoted"] == (interval["low"] > interval["margin"] and golden["passed"])
 
 
 @pytest.mark.django_db
