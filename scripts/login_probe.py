@@ -3,7 +3,7 @@
 Starts two gunicorn processes (one worker each, so every request alternates between two processes) on
 a fresh VAR_DIR with its own SQLite database, makes one account, then counts:
 - per account: wrong passwords for that account, spread over both workers and over /login/ and the token
-  API, answered as ordinary failures before the first lock-out answer (429);
+  API, until the first lock-out answer (429), that one included;
 - per client: wrong passwords from one client for ever-new user names before a lock-out;
 - spoofing: the same, with a new X-Forwarded-For on every request (not believed: no trusted proxy).
 Run: .venv/bin/python scripts/login_probe.py [--json]
@@ -43,18 +43,19 @@ def start_web_workers(env: dict, n: int = 2) -> tuple[list[str], list[subprocess
             cwd=ROOT, env=env, start_new_session=True,
         ))
         urls.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     for url in urls:
         while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)
+                urllib.request.urlopen(f"{url}/login/", timeout=15)
                 break
             except urllib.error.HTTPError:
-                break  # 503 (no Celery worker) still means the web worker answers
+                break  # any answer means the web worker is up
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not start")
-                time.sleep(0.3)
+                    stop(procs)
+                    raise RuntimeError(f"{url} did not start") from None
+                time.sleep(0.5)
     return urls, procs
 
 
@@ -98,11 +99,12 @@ def token_post(base: str, username: str, password: str, headers: dict | None = N
 
 
 def probe(urls: list[str], username: str, *, limit: int = 40) -> dict:
-    """Wrong passwords accepted (answered as plain failures) before the first lock-out, per account and client."""
+    """Wrong passwords the servers checked until the lock-out, the one answered with it included (axes locks at
+    the failure that reaches the limit), per account; then whether the right password is still refused."""
     def count(attempt) -> int | None:
         for i in range(limit):
             if attempt(i) == 429:
-                return i
+                return i + 1
         return None
 
     # Per account: alternate workers and endpoints, the same account each time (new client address cannot be
@@ -116,7 +118,7 @@ def probe_client(urls: list[str], *, spoof: bool, limit: int = 40) -> int | None
     for i in range(limit):
         headers = {"X-Forwarded-For": f"198.51.100.{i % 250}"} if spoof else None
         if token_post(urls[i % 2], f"nobody-{spoof}-{i}", "wrong-password", headers=headers) == 429:
-            return i
+            return i + 1
     return None
 
 
