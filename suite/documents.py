@@ -141,7 +141,6 @@ def _clean(text: str) -> str:
 
 def _pdf(data: bytes) -> tuple[list[str], str]:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DocumentError("corrupt", "The file is not a PDF, or it is damaged: it does not start like one.")

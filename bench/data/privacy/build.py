@@ -214,7 +214,7 @@ def _fill(template, rng):
         "id": ("NATIONAL_ID", id_make(rng)), "id_label": (None, id_label), "age": (None, str(rng.randint(19, 88))),
         "years": (None, str(rng.randint(3, 20))),
     }
-    text, identifiers, cursor = "", [], 0
+    text, identifiers = "", []
     import string
 
     for literal, field, _, _ in string.Formatter().parse(template):
