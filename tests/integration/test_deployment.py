@@ -57,6 +57,9 @@ def test_task_round_trip_through_redis(celery_worker):
 
 
 def test_healthz_reports_postgresql_and_redis(client, celery_worker):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))  # anonymous callers get up or down only
     body = client.get("/healthz").json()
 
     assert body["database"]["vendor"] == "postgresql"
