@@ -84,15 +84,21 @@ def parties(text: str) -> list[str]:
     return list(dict.fromkeys(names))[:6]
 
 
-_TITLE = re.compile(r"(?:[A-Z][A-Z0-9'&\-]*,?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
+_TITLE = re.compile(r"(?:(?:[A-Z][A-Z0-9'&\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
 _TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
 _NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
+
+
+_REFERENCE = re.compile(r"\b(?:OF|TO|UNDER|IN|BY|WITH|FROM)\s+(?:THIS|SUCH|SAID)\s+(?:[A-Z]+\s+){0,3}AGREEMENT\b", re.IGNORECASE)
 
 
 def title(text: str) -> str | None:
     """The agreement's own heading in a passage ("DISTRIBUTOR AGREEMENT"), never an exhibit number or a letterhead run."""
     for m in list(_TITLE.finditer(text)) or list(_TITLE_CASE.finditer(text)):
+        if _REFERENCE.search(m.group(0)):
+            continue  # "... PORTIONS OF THIS AGREEMENT" refers to the agreement, it is not its title
         name = _NOT_TITLE_WORDS.sub("", " ".join(m.group(0).split())).strip(" ,")
+        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", name)  # an exhibit's number left over ("Exhibit 10.1")
         if len(name.split()) >= 2 and len(name) <= 120:
             return name
     return None

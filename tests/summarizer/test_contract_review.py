@@ -173,3 +173,15 @@ def test_a_garbled_page_is_named_and_never_summarised():
     result = A.analyse(text, pages, DEFAULTS, doc_type="contract")
     assert result["unreadable_pages"] == [2]
     assert all(s["page"] == 1 for s in result["summary"])
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("EXHIBIT 10.8 DISTRIBUTOR AGREEMENT", "DISTRIBUTOR AGREEMENT"),
+    ("Exhibit 10.1\nSERVICES AGREEMENT", "SERVICES AGREEMENT"),
+    ("AMENDMENT NO. 2 TO THE SUPPLY AGREEMENT", "AMENDMENT NO. 2 TO THE SUPPLY AGREEMENT"),
+    ("CONFIDENTIAL TREATMENT HAS BEEN REQUESTED FOR CERTAIN PORTIONS OF THIS AGREEMENT", None),
+])
+def test_a_title_is_the_agreements_name_never_an_exhibit_number_or_a_reference_to_it(heading, expected):
+    from summarizer.pipeline.normalisers import title
+
+    assert title(heading) == expected
