@@ -49,6 +49,7 @@ parser.add_argument("--turns", type=int, default=20, help="messages per conversa
 parser.add_argument("--no-latency", action="store_true", help="retrieval and triage only")
 parser.add_argument("--medicationqa-only", action="store_true",
                     help="MedicationQA consumer questions against the knowledge base in the database (bench/results/chatbot-medicationqa.json)")
+parser.add_argument("--medicationqa-limit", type=int, default=0, help="only the first N MedicationQA questions")
 parser.add_argument("--triage-only", action="store_true", help="triage on the frozen list only (bench/results/chatbot-triage.json)")
 ARGS = parser.parse_args()
 
@@ -299,7 +300,7 @@ def medicationqa() -> dict:
 
     knowledge_index()
     with open(MEDICATIONQA, encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if (r.get("Question") or "").strip()]
+        rows = [r for r in csv.DictReader(handle) if (r.get("Question") or "").strip()][: ARGS.medicationqa_limit or None]
     answered = on_topic = 0
     wrong = []
     for r in rows:
