@@ -44,7 +44,7 @@ run: demo
 	@echo "Starting FineLoop (web, worker, beat) at http://$(WEB_HOST):$(WEB_PORT)/"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
-test: install browser
+test: install browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The fast tier: no real encoder (`slow`), no browser (`e2e`); the tiny models, the real worker and the DB stay.

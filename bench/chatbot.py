@@ -292,7 +292,6 @@ def medicationqa() -> dict:
     (a citation names the question's focus drug), wrong-topic (answered, and no citation names it)."""
     import csv
 
-    from chatbot.pipeline import answers as A
     from chatbot.pipeline.focus import ALIASES
     from chatbot.pipeline.triage import Triage
     from chatbot.services.conversations import Turn, _answer
@@ -300,7 +299,8 @@ def medicationqa() -> dict:
 
     knowledge_index()
     with open(MEDICATIONQA, encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if (r.get("Question") or "").strip()][: ARGS.medicationqa_limit or None]
+        rows = [r for r in csv.DictReader(handle) if (r.get("Question") or "").strip()]
+        rows = rows[: ARGS.medicationqa_limit or None]
     answered = on_topic = 0
     wrong = []
     for r in rows:

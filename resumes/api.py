@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from resumes import selectors, services
-from resumes.models import JobPosting, Recommendation, Resume
+from resumes.models import Recommendation, Resume
 from resumes.services.matching import insights, profile_dict
 from suite import access
 from suite import roles as R

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from resumes.models import (
-    JobPosting, MatchFeedback, Occupation, OccupationTitle, Recommendation, Resume, SalaryReport, Skill, TechnologySkill, Wage,
+    JobPosting, MatchFeedback, Occupation, Recommendation, Resume, SalaryReport, Skill, TechnologySkill, Wage,
 )
 from resumes.pipeline import salary as S
 from resumes.pipeline.skills import Taxonomy, normalize

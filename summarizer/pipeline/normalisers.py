@@ -89,7 +89,9 @@ _TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License
 _NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
 
 
-_REFERENCE = re.compile(r"\b(?:OF|TO|UNDER|IN|BY|WITH|FROM)\s+(?:THIS|SUCH|SAID)\s+(?:[A-Z]+\s+){0,3}AGREEMENT\b", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"\b(?:OF|TO|UNDER|IN|BY|WITH|FROM)\s+(?:THIS|SUCH|SAID)\s+(?:[A-Z]+\s+){0,3}AGREEMENT\b", re.IGNORECASE
+)
 
 
 def title(text: str) -> str | None:

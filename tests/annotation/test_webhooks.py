@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotation import services, webhooks
-from annotation.models import AnnotationTask, Assignment, WebhookDelivery
+from annotation.models import WebhookDelivery
 from suite.ml import kinds as K
 from suite.ml import services as ml_services
 from tests.factories import UserFactory

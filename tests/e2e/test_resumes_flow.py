@@ -9,6 +9,8 @@ from tests.e2e.pages import log_in
 from tests.factories import UserFactory
 from tests.resumes.support import RESUME, import_postings
 
+pytestmark = pytest.mark.e2e
+
 
 def test_upload_correct_a_skill_and_open_a_recommendation_with_its_salary(page, celery_worker, tmp_path):
     import_postings(tmp_path)

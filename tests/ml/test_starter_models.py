@@ -2,7 +2,6 @@
 import json
 import subprocess
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command

@@ -176,12 +176,6 @@ def test_import_onet_on_a_missing_folder_is_a_command_error(tmp_path):
         run("import_onet", tmp_path / "nowhere")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="reference.import_onet indexes columns directly: a file "
-    "without the 'Title' column raises KeyError (a traceback) instead of a ValidationError",
-)
 def test_import_onet_with_a_column_missing_is_a_command_error_and_writes_nothing(tmp_path):
     write(tmp_path / "Occupation_Data.txt", tsv([[ONET_CODE, "Name"], ["15-2051.00", "Data Scientists"]]))
 
@@ -245,12 +239,6 @@ def test_import_esco_on_a_missing_file_is_a_command_error(tmp_path):
         run("import_esco", tmp_path / "skills.csv.gz")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="reference._open_text decodes as UTF-8 without "
-    "catching UnicodeDecodeError: a binary file is a traceback instead of a ValidationError",
-)
 def test_import_esco_on_a_file_that_is_not_text_is_a_command_error(tmp_path):
     path = tmp_path / "skills.csv"
     path.write_bytes(b"id,description\n\xff\xfe\x00\x81 not utf-8\n")
@@ -459,11 +447,6 @@ def test_import_salaries_on_a_missing_file_is_a_command_error_and_keeps_the_earl
     assert SalaryReport.objects.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reference._open_text trusts the gzip magic bytes: a truncated .gz raises "
-    "EOFError (a traceback) instead of a ValidationError",
-)
 def test_import_salaries_on_a_truncated_gzip_is_a_command_error_and_keeps_the_earlier_reports(tmp_path):
     run("import_salaries", aijobs_file(tmp_path / "salaries.csv.gz"))
     whole = aijobs_file(tmp_path / "whole.csv.gz").read_bytes()
