@@ -132,9 +132,13 @@ class PreferenceExporter(Exporter):
         with _open(path) as out:
             for row in rows:
                 for prompt, chosen, rejected in self.pairs(row, corrections=corrections):
-                    out.write(_dump({"prompt": prompt, "chosen": chosen, "rejected": rejected, "group": row["group"]}) + "\n")
+                    out.write(_dump(self.line(row, prompt, chosen, rejected)) + "\n")
                     count += 1
         return count
+
+    @staticmethod
+    def line(row, prompt, chosen, rejected) -> dict:
+        return {"prompt": prompt, "chosen": chosen, "rejected": rejected, "group": row["group"]}
 
     @staticmethod
     def pairs(row, *, corrections: bool):
@@ -451,7 +455,7 @@ class SquadExporter(Exporter):
 
 
 @register_exporter
-class DPOExporter(Exporter):
+class DPOExporter(PreferenceExporter):
     """DPO pairs exactly as TRL's DPOTrainer reads them: `{"prompt", "chosen", "rejected"}` and nothing else.
 
     From preferences (the chosen option against each other; a ranking gives every ordered pair) and, unless
@@ -461,15 +465,9 @@ class DPOExporter(Exporter):
     name = "dpo"
     description = "DPO JSONL for TRL: prompt, chosen, rejected (preferences and corrections)."
 
-    def write(self, rows, path, *, kind, options):
-        corrections = options.get("corrections", True) not in (False, "false", "0", "no")
-        count = 0
-        with _open(path) as out:
-            for row in rows:
-                for prompt, chosen, rejected in PreferenceExporter.pairs(row, corrections=corrections):
-                    out.write(_dump({"prompt": _text(prompt), "chosen": _text(chosen), "rejected": _text(rejected)}) + "\n")
-                    count += 1
-        return count
+    @staticmethod
+    def line(row, prompt, chosen, rejected) -> dict:
+        return {"prompt": _text(prompt), "chosen": _text(chosen), "rejected": _text(rejected)}
 
 
 def kto_rows(row):
