@@ -237,11 +237,11 @@ class _RunProgress:
             raise _Abandoned()
 
     def __call__(self, fraction: float, stage: str, *, force: bool = False) -> None:
+        self.enter(_phase_of(stage))  # a new phase is recorded as it starts, however soon after the last write
         now = time.monotonic()
         if not force and now - self.last < settings.ML_PROGRESS_INTERVAL:
             return
         self.last = now
-        self.enter(_phase_of(stage))
         self._write(progress=round(min(max(fraction, 0.0), 1.0), 4), stage=stage[:200])
         self.cancel = TrainingRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
 
