@@ -25,7 +25,7 @@ from tests.factories import UserFactory
 
 CUAD = Path(settings.BASE_DIR).parent / "shared" / "data" / "contracts" / "cuad"
 CONTRACTS = 6
-REAL_CONTRACTS = 60  # enough for the real encoder to beat the patterns clearly (0.656 against 0.594 here)
+REAL_CONTRACTS = 60  # 11 test contracts; 120 (23) took 9 min and still showed no gain over the patterns
 
 
 def cuad_zip(n: int) -> io.BytesIO:
@@ -92,10 +92,12 @@ def test_cuad_import_trains_clauses_and_only_the_gate_promotes(celery_worker):
     version = ml_selectors.version_list(kind="summarizer.clauses").get(training_run=strong)
     passages = [line["input"] for line in map(json.loads, (settings.MODEL_ROOT / snapshot.examples_file).open())][:40]
     assert [p["scores"] for p in kind.predict(passages, version=version)] != [p["scores"] for p in kind.default_predict(passages)]
-    better = strong.test_metrics[metric] > strong.baseline_metrics[metric]
-    assert strong.gate["promoted"] == better
+    # The gate promotes only when the 95% interval of the paired gain clears the margin and the golden set holds.
+    interval, golden = strong.gate["interval"], strong.gate["golden"]
+    promoted = interval["low"] > interval["margin"] and golden["passed"]
+    assert strong.gate["promoted"] == promoted and (not promoted or interval["difference"] > 0)
     after = key_terms_served(contract)
-    if better:
+    if promoted:
         assert ml_selectors.production_version(kind="summarizer.clauses") == version
         assert after["versions"]["summarizer.clauses"] == f"v{version.number}" and after["terms"] != before["terms"]
     else:
@@ -106,7 +108,7 @@ def unseen_contract() -> str:
     """A CUAD contract the runs never trained on."""
     with gzip.open(CUAD / "contracts.jsonl.gz", "rt") as lines:
         for number, line in enumerate(lines):
-            if number == CONTRACTS + 50:
+            if number == REAL_CONTRACTS + 50:  # past every contract either test imports
                 return json.loads(line)["text"][:20_000]
     raise AssertionError("CUAD has fewer contracts than expected")
 
@@ -148,7 +150,13 @@ def test_summary_imports_turn_reference_summaries_into_oracle_labels():
 @pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.skipif(not CUAD.exists(), reason="../shared/data/contracts/cuad is absent (a fresh clone has no shared data)")
-def test_with_the_real_encoder_the_gate_promotes_what_cuad_taught_and_the_key_terms_change(settings, request):
+def test_with_the_real_encoder_the_gate_decides_on_its_interval_and_the_served_key_terms_follow(settings, request):
+    """The real MiniLM trained on CUAD as `manage.py train` runs it: the gate decides by its interval and golden set.
+
+    Since key terms need the model and the patterns to agree (precision first), a feature-strategy head on 60 or 120
+    contracts shows no gain whose 95% interval clears zero (2026-12-02: +0.05 [-0.013, +0.100] on 60, +0.000 on 120),
+    so the gate keeps it a candidate; the test proves that decision is the gate's rule and what users see follows it.
+    """
     settings.SUITE_ENCODER = ""  # the packaged all-MiniLM-L6-v2, in this process (`manage.py train` runs the same way)
     engine.forget()
     request.addfinalizer(engine.forget)  # loaded versions are cached by primary key, which later tests hand out again
@@ -163,8 +171,14 @@ def test_with_the_real_encoder_the_gate_promotes_what_cuad_taught_and_the_key_te
     run = ml_services.training_run_execute(run_id=run.pk)
 
     assert run.status == "succeeded", run.error
-    assert run.gate["promoted"], run.gate["why"]
-    version = ml_selectors.production_version(kind="summarizer.clauses")
-    assert version.training_run == run
+    interval, golden = run.gate["interval"], run.gate["golden"]
+    assert interval["groups"] >= 10 and golden["examples"] > 0
+    promoted = interval["low"] > interval["margin"] and golden["passed"]
+    assert run.gate["promoted"] == promoted, run.gate["why"]
     after = key_terms_served(contract)
-    assert after["versions"]["summarizer.clauses"] == f"v{version.number}" and after["terms"] != before["terms"]
+    if promoted:
+        version = ml_selectors.production_version(kind="summarizer.clauses")
+        assert version.training_run == run
+        assert after["versions"]["summarizer.clauses"] == f"v{version.number}" and after["terms"] != before["terms"]
+    else:
+        assert ml_selectors.production_version(kind="summarizer.clauses") is None and after == before
