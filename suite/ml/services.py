@@ -32,16 +32,21 @@ def _canonical(obj) -> str:
 # --- snapshots -----------------------------------------------------------------------------------
 
 
-def snapshot_create(*, kind: str, examples: list[dict], origin: str, seed: int = 13, user=None) -> DatasetSnapshot:
-    """Freeze examples into a file with a seeded, grouped, stratified split; refuse data that cannot train."""
-    model_kind = K.get_kind(kind)
-    if not examples:
-        raise ValidationError({"examples": [f"{kind} has no accepted examples ({origin}): the dataset is empty, nothing to freeze. Accept annotations or import a labelled dataset first."]})
+def _refuse_unusable(model_kind: K.ModelKind, examples: list[dict]) -> None:
+    """Examples the kind cannot train on are refused, the first five named, for snapshots and golden sets alike."""
     problems = [(i, model_kind.validate_example(e)) for i, e in enumerate(examples)]
     problems = [(i, p) for i, p in problems if p]
     if problems:
         shown = "; ".join(f"example {i}: {p}" for i, p in problems[:5])
         raise ValidationError({"examples": [f"{len(problems)} unusable example(s): {shown}"]})
+
+
+def snapshot_create(*, kind: str, examples: list[dict], origin: str, seed: int = 13, user=None) -> DatasetSnapshot:
+    """Freeze examples into a file with a seeded, grouped, stratified split; refuse data that cannot train."""
+    model_kind = K.get_kind(kind)
+    if not examples:
+        raise ValidationError({"examples": [f"{kind} has no accepted examples ({origin}): the dataset is empty, nothing to freeze. Accept annotations or import a labelled dataset first."]})
+    _refuse_unusable(model_kind, examples)
 
     unique, seen = [], set()
     for i, e in enumerate(examples):
@@ -395,11 +400,7 @@ def golden_set_add(*, kind: str, examples: list[dict], user=None) -> GoldenSet:
     model_kind = K.get_kind(kind)
     if not examples:
         raise ValidationError({"examples": [f"No examples given: a golden set of {kind} grows by at least one example."]})
-    problems = [(i, model_kind.validate_example(e)) for i, e in enumerate(examples)]
-    problems = [(i, p) for i, p in problems if p]
-    if problems:
-        shown = "; ".join(f"example {i}: {p}" for i, p in problems[:5])
-        raise ValidationError({"examples": [f"{len(problems)} unusable example(s): {shown}"]})
+    _refuse_unusable(model_kind, examples)
     with transaction.atomic():
         golden = GoldenSet.objects.select_for_update().filter(kind=kind).first() or GoldenSet(kind=kind, examples=[])
         have = {_canonical([e["input"], e["target"]]) for e in golden.examples}
