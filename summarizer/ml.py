@@ -1,6 +1,6 @@
 """The summarizer's learned components, registered with suite.ml."""
 from suite.ml import kinds as K
-from suite.ml.engine.data import summary_selection
+from suite.ml.tasktypes import summary_selection
 from summarizer.pipeline import analyse as A
 from summarizer.pipeline import clauses as C
 from summarizer.pipeline.structure import DOC_TYPES, doctype_rule

@@ -41,7 +41,7 @@ class Predictions:
 
 def _decomposable(kind: K.ModelKind, metric: str) -> bool:
     """ROUGE of summaries is a mean over examples: score each once, then resample means (fast)."""
-    return kind.task_type in (K.EXTRACTIVE_SUMMARY, K.SEQ2SEQ) and metric in ROUGE_KEYS
+    return kind.task.mean_over_examples and metric in ROUGE_KEYS
 
 
 def paired_bootstrap(

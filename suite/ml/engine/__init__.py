@@ -1,15 +1,17 @@
 """The training engine: one way to train, save, load and score every kind, whatever its app.
 
-`fit_kind` trains on a split snapshot; `load` serves a saved version (cached per process); `score` measures
-any predictor on examples with the metrics of the kind's task type.
+`build` makes a trainable model of a kind; `load` brings back a saved version (cached per process); `score`
+measures any predictor on examples with the metrics of the kind's task type. The engine knows task types,
+not the kinds registry: a kind is passed in, and a saved version says its own task type.
 """
+import json
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
-from suite.ml import kinds as K
 from suite.ml.engine.hparams import STRATEGIES, HyperparameterError, Hyperparameters, hyperparameters_parse
 from suite.ml.engine.scoring import score
-
+from suite.ml.tasktypes import task_type_for
 
 
 class Cancelled(Exception):
@@ -23,15 +25,19 @@ _lock = threading.Lock()
 LOADED_VERSIONS_KEPT = 8
 
 
-def build(kind: K.ModelKind, *, base: str, strategy: str, hp: Hyperparameters):
-    """A fresh trainable model of `kind` on the base encoder, with the strategy applied."""
-    if kind.task_type == K.SEQ2SEQ:
+def _model_class(task_type: str):
+    if task_type_for(task_type).generative:
         from suite.ml.engine.generative import GenerativeModel
 
-        return GenerativeModel.from_base(kind, base=base, strategy=strategy, hp=hp)
-    from suite.ml.engine.runtime import KindModel
+        return GenerativeModel
+    from suite.ml.engine.runtime import EncoderModel
 
-    return KindModel.from_base(kind, base=base, strategy=strategy, hp=hp)
+    return EncoderModel
+
+
+def build(kind, *, base: str, strategy: str, hp: Hyperparameters):
+    """A fresh trainable model of `kind` on its base model, with the strategy applied."""
+    return _model_class(kind.task_type).from_base(kind, base=base, strategy=strategy, hp=hp)
 
 
 def load(version):
@@ -40,12 +46,9 @@ def load(version):
         if version.pk in _loaded:
             _loaded.move_to_end(version.pk)
             return _loaded[version.pk]
-    kind = K.get_kind(version.kind)
-    if kind.task_type == K.SEQ2SEQ:
-        from suite.ml.engine.generative import GenerativeModel as Model
-    else:
-        from suite.ml.engine.runtime import KindModel as Model
-    model = Model.load(kind, version.artifact_path)
+    folder = Path(version.artifact_path)
+    meta = json.loads((folder / "fineloop.json").read_text())
+    model = _model_class(meta["task_type"]).load(None, folder)
     with _lock:
         _loaded[version.pk] = model
         while len(_loaded) > LOADED_VERSIONS_KEPT:

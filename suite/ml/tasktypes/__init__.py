@@ -1,11 +1,19 @@
 """Task types: one class each, owning what differs between them (head, loss, encoding and decoding, metrics,
 and the shape of annotations). A kind names its task type; everything else looks it up with `task_type_for`."""
+
 from __future__ import annotations
 
 from suite.ml.tasktypes.base import TaskType, TrainingItems
 from suite.ml.tasktypes.classification import Classification, Multilabel
 from suite.ml.tasktypes.extractive_summary import ExtractiveSummary, summary_selection
-from suite.ml.tasktypes.ranking import RATING_MAX, RATING_MIN, Ranking, pair_text, rating_from_relevance, relevance_from_rating
+from suite.ml.tasktypes.ranking import (
+    RATING_MAX,
+    RATING_MIN,
+    Ranking,
+    pair_text,
+    rating_from_relevance,
+    relevance_from_rating,
+)
 from suite.ml.tasktypes.seq2seq import Seq2Seq
 from suite.ml.tasktypes.token_classification import TokenClassification, token_tags
 
@@ -13,7 +21,8 @@ CLASSIFICATION, MULTILABEL, TOKEN_CLASSIFICATION = Classification.name, Multilab
 RANKING, EXTRACTIVE_SUMMARY, SEQ2SEQ = Ranking.name, ExtractiveSummary.name, Seq2Seq.name
 
 _BY_NAME: dict[str, TaskType] = {
-    t.name: t for t in (Classification(), Multilabel(), TokenClassification(), Ranking(), ExtractiveSummary(), Seq2Seq())
+    t.name: t
+    for t in (Classification(), Multilabel(), TokenClassification(), Ranking(), ExtractiveSummary(), Seq2Seq())
 }
 TASK_TYPES = tuple(_BY_NAME)
 
@@ -28,7 +37,21 @@ def task_type_for(kind_or_name) -> TaskType:
 
 
 __all__ = [
-    "CLASSIFICATION", "EXTRACTIVE_SUMMARY", "MULTILABEL", "RANKING", "RATING_MAX", "RATING_MIN", "SEQ2SEQ", "TASK_TYPES",
-    "TOKEN_CLASSIFICATION", "TaskType", "TrainingItems", "pair_text", "rating_from_relevance", "relevance_from_rating",
-    "summary_selection", "task_type_for", "token_tags",
+    "CLASSIFICATION",
+    "EXTRACTIVE_SUMMARY",
+    "MULTILABEL",
+    "RANKING",
+    "RATING_MAX",
+    "RATING_MIN",
+    "SEQ2SEQ",
+    "TASK_TYPES",
+    "TOKEN_CLASSIFICATION",
+    "TaskType",
+    "TrainingItems",
+    "pair_text",
+    "rating_from_relevance",
+    "relevance_from_rating",
+    "summary_selection",
+    "task_type_for",
+    "token_tags",
 ]

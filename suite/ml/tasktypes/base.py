@@ -1,5 +1,6 @@
 """What every task type answers: its head and loss, how examples become tensors and logits predictions, its
 metrics, and the shape of the answers people give. One subclass per task type; kinds only name theirs."""
+
 from __future__ import annotations
 
 import json
@@ -41,6 +42,8 @@ class TaskType:
     token_level: ClassVar[bool] = False
     # Its metrics are means over examples, so the gate may score each example once and resample the means.
     mean_over_examples: ClassVar[bool] = False
+    # Its answers can be written as a list of labels or texts (doccano's `label`).
+    label_list_form: ClassVar[bool] = False
 
     def __repr__(self):
         return f"<TaskType {self.name}>"
@@ -138,12 +141,12 @@ class TaskType:
         return answer
 
     def as_label_list(self, answer) -> list:
-        """The answer as doccano's `label` list; ValueError where doccano has no form for it."""
-        raise ValueError(f"doccano holds spans, categories and text answers, not a {self.name} answer")
+        """The answer as a list of labels or texts (doccano's `label`), where `label_list_form` says it has one."""
+        return [answer]
 
     def from_label_list(self, labels: list[str], kind_name: str):
-        """An answer from doccano's list of labels or texts (empty: no answer)."""
-        raise ValueError(f"doccano holds spans, categories and texts; {kind_name} is a {self.name} kind")
+        """An answer from a list of labels or texts (empty: no answer); ValueError when the list does not fit."""
+        return labels[0] if labels else None
 
     def portable_target(self, answer):
         """The answer as a plain dataset column holds it (Hugging Face `datasets`)."""

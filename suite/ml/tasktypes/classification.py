@@ -1,4 +1,5 @@
 """Classification: one label per text; multilabel: any number of labels per text."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ class Classification(TaskType):
     name = "classification"
     feedback_type = "classification"
     primary_metric = "macro_f1"
-    needs_labels = labelled_answers = True
+    needs_labels = labelled_answers = label_list_form = True
 
     def output_size(self, labels):
         return len(labels)
@@ -33,12 +34,18 @@ class Classification(TaskType):
     def decode(self, logits, labels):
         probs = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
         return [
-            {"label": labels[int(p.argmax())], "score": float(p.max()), "scores": {l: float(v) for l, v in zip(labels, p)}}
+            {
+                "label": labels[int(p.argmax())],
+                "score": float(p.max()),
+                "scores": {l: float(v) for l, v in zip(labels, p)},
+            }
             for p in probs
         ]
 
     def metrics(self, examples, predictions, labels):
-        return M.classification_metrics([str(e["target"]) for e in examples], [p["label"] for p in predictions], list(labels))
+        return M.classification_metrics(
+            [str(e["target"]) for e in examples], [p["label"] for p in predictions], list(labels)
+        )
 
     def answer_from_prediction(self, prediction, feedback_type):
         return prediction.get("label")
@@ -64,13 +71,10 @@ class Classification(TaskType):
     def relabel(self, answer, mapped):
         return mapped(answer) if isinstance(answer, str) else answer
 
-    def as_label_list(self, answer):
-        return [answer]
-
     def from_label_list(self, labels, kind_name):
         if len(labels) > 1:
             raise ValueError(f"{kind_name} takes one label per text; this line has {labels}")
-        return labels[0] if labels else None
+        return super().from_label_list(labels, kind_name)
 
     def labelstudio_regions(self, answer, task_input):
         return [("choices", "label", "text", {"choices": answer if isinstance(answer, list) else [answer]})]
@@ -102,7 +106,9 @@ class Multilabel(Classification):
         ]
 
     def metrics(self, examples, predictions, labels):
-        return M.multilabel_metrics([list(e["target"]) for e in examples], [p["labels"] for p in predictions], list(labels))
+        return M.multilabel_metrics(
+            [list(e["target"]) for e in examples], [p["labels"] for p in predictions], list(labels)
+        )
 
     def answer_from_prediction(self, prediction, feedback_type):
         return list(prediction.get("labels", []))
@@ -120,7 +126,9 @@ class Multilabel(Classification):
         return _unknown_label_problem(answer, labels, kind_name)
 
     def answer_from_text(self, value):
-        return json.loads(value) if value.lstrip().startswith("[") else [v.strip() for v in value.split("|") if v.strip()]
+        return (
+            json.loads(value) if value.lstrip().startswith("[") else [v.strip() for v in value.split("|") if v.strip()]
+        )
 
     def answer_labels(self, answer):
         return list(answer) if isinstance(answer, list) else []

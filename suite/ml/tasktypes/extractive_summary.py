@@ -1,4 +1,5 @@
 """Extractive summary: which sentences of a document make its summary; each sentence is scored on its own."""
+
 from __future__ import annotations
 
 import json

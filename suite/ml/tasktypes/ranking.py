@@ -1,4 +1,5 @@
 """Ranking: a relevance in 0..1 for a (query, candidate) pair; people rate it 1-5."""
+
 from __future__ import annotations
 
 from collections import defaultdict

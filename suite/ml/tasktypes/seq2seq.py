@@ -1,4 +1,5 @@
 """Sequence to sequence: text in, text out, by the generative engine."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ class Seq2Seq(TaskType):
     feedback_type = "correction"
     primary_metric = "rougeL"
     generative = True
-    mean_over_examples = True
+    mean_over_examples = label_list_form = True
 
     def predict(self, model, inputs):
         raise ValueError(f"{self.name} is not served by the encoder engine")
@@ -29,14 +30,15 @@ class Seq2Seq(TaskType):
     def answer_from_text(self, value):
         return value
 
-    def as_label_list(self, answer):
-        return [answer]
-
-    def from_label_list(self, labels, kind_name):
-        return labels[0] if labels else None
-
     def labelstudio_regions(self, answer, task_input):
-        return [("textarea", "answer", "text", {"text": [answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)]})]
+        return [
+            (
+                "textarea",
+                "answer",
+                "text",
+                {"text": [answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)]},
+            )
+        ]
 
     def from_labelstudio(self, values, *, spans):
         return "\n".join(texts_of(values)) if values["textarea"] else None

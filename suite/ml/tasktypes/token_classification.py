@@ -1,4 +1,5 @@
 """Token classification: labelled character spans `[start, end, label]` in a text, tagged B-/I-/O per token."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ class TokenClassification(TaskType):
     name = "token_classification"
     feedback_type = "spans"
     primary_metric = "f1"
-    needs_labels = labelled_answers = True
+    needs_labels = labelled_answers = label_list_form = True
     token_level = True
 
     def output_size(self, labels):
@@ -39,7 +40,8 @@ class TokenClassification(TaskType):
 
     def metrics(self, examples, predictions, labels):
         return M.span_metrics(
-            [[tuple(s[:3]) for s in e["target"]] for e in examples], [[tuple(s[:3]) for s in p["spans"]] for p in predictions],
+            [[tuple(s[:3]) for s in e["target"]] for e in examples],
+            [[tuple(s[:3]) for s in p["spans"]] for p in predictions],
         )
 
     def answer_from_prediction(self, prediction, feedback_type):
@@ -55,7 +57,9 @@ class TokenClassification(TaskType):
         if not isinstance(answer, list):
             return f"spans are a list of [start, end, label], not {answer!r}"
         for span in answer:
-            if not (isinstance(span, list) and len(span) == 3 and is_whole_number(span[0]) and is_whole_number(span[1])):
+            if not (
+                isinstance(span, list) and len(span) == 3 and is_whole_number(span[0]) and is_whole_number(span[1])
+            ):
                 return f"span {span!r} is not [start, end, label]"
             if span[2] not in labels:
                 return f"unknown label {span[2]!r} in span {span!r}; {kind_name} knows {list(labels)}"
@@ -90,8 +94,17 @@ class TokenClassification(TaskType):
 
     def labelstudio_regions(self, answer, task_input):
         return [
-            ("labels", "label", "text", {"start": utf16_index(task_input, start), "end": utf16_index(task_input, end),
-                                         "text": task_input[start:end], "labels": [label]})
+            (
+                "labels",
+                "label",
+                "text",
+                {
+                    "start": utf16_index(task_input, start),
+                    "end": utf16_index(task_input, end),
+                    "text": task_input[start:end],
+                    "labels": [label],
+                },
+            )
             for start, end, label in answer
         ]
 
