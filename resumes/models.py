@@ -4,7 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from suite import jobs
 
 # Longer than the parsing task's hard time limit: a resume processing this long lost its worker.
 STALE_AFTER = datetime.timedelta(minutes=15)
@@ -29,6 +30,10 @@ class Resume(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker took it to parse")
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="the worker parsing it (Celery node name)")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="times a worker took it since upload or retry")
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -39,7 +44,14 @@ class Resume(models.Model):
     @property
     def is_stale(self) -> bool:
         """Processing for longer than a task may run: its worker died."""
-        return self.status == self.Status.PROCESSING and (self.claimed_at is None or self.claimed_at < timezone.now() - STALE_AFTER)
+        return RESUMES.is_stale(self)
+
+
+RESUMES = jobs.register(jobs.Lifecycle(
+    Resume, task="resumes.tasks.resume_parse", queued=Resume.Status.UPLOADED, running=Resume.Status.PROCESSING,
+    failed=Resume.Status.FAILED, stale_after=STALE_AFTER,
+    retry_hint="Try again, or delete the resume: a file that stops the worker every time may be too large or damaged.",
+))
 
 
 class Profile(models.Model):

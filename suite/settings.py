@@ -271,8 +271,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often the beat sweep looks for work whose worker died (suite/jobs.py); with the heartbeat TTL this bounds
+# how long such work waits before it is queued again: TTL + sweep period (60 + 30 s by default).
+JOBS_SWEEP_SECONDS = env.float("JOBS_SWEEP_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
-    "ml-stale-runs-reap": {"task": "suite.ml.tasks.stale_runs_reap", "schedule": 60.0},
+    "jobs-sweep": {"task": "suite.tasks.jobs_sweep", "schedule": JOBS_SWEEP_SECONDS},
     "ml-retraining-due-start": {
         "task": "suite.ml.tasks.retraining_due_start",
         "schedule": float(ML_RETRAIN_CHECK_SECONDS),

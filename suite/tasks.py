@@ -13,3 +13,11 @@ def worker_ping(self, token: str) -> dict:
         "queue": (self.request.delivery_info or {}).get("routing_key"),
         "answered_at": timezone.now().isoformat(),
     }
+
+
+@shared_task(name="suite.tasks.jobs_sweep")
+def jobs_sweep() -> dict:
+    """Beat: put work whose worker died back in the queue (or fail it past its attempts), on every broker."""
+    from suite import jobs
+
+    return jobs.sweep_all()

@@ -12,22 +12,26 @@ logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
-def heartbeat_write(*, hostname: str, queues: list[str]) -> None:
+def heartbeat_write(*, hostname: str, queues: list[str], started: bool = False) -> None:
+    """`started` on a worker's first beat: a claim older than its start was made by a process that is gone, even
+    when the new one reuses the host name (suite.jobs puts such work back in the queue)."""
     from suite.models import WorkerHeartbeat
 
     now = timezone.now()
+    fields = {"queues": sorted(queues), "pid": os.getpid(), "last_seen": now}
     WorkerHeartbeat.objects.update_or_create(
-        hostname=hostname,
-        defaults={"queues": sorted(queues), "pid": os.getpid(), "last_seen": now},
-        create_defaults={"queues": sorted(queues), "pid": os.getpid(), "last_seen": now, "started_at": now},
+        hostname=hostname, defaults={**fields, **({"started_at": now} if started else {})},
+        create_defaults={**fields, "started_at": now},
     )
 
 
 def _beat_forever(hostname: str, queues: list[str]) -> None:
+    started = True
     while not _stop.is_set():
         try:
             close_old_connections()
-            heartbeat_write(hostname=hostname, queues=queues)
+            heartbeat_write(hostname=hostname, queues=queues, started=started)
+            started = False
         except Exception:  # a missed beat only makes /healthz report the worker late, never kills it
             logger.exception("worker heartbeat failed")
         finally:

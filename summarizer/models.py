@@ -3,7 +3,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from suite import jobs
 
 # Longer than the processing task's hard time limit: a document processing this long without progress lost its worker.
 STALE_AFTER = datetime.timedelta(minutes=20)
@@ -32,6 +33,10 @@ class Document(models.Model):
     progress = models.FloatField(default=0.0)
     failure_code = models.CharField(max_length=40, blank=True)
     failure_reason = models.TextField(blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="the worker processing it (Celery node name)")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="times a worker took it since upload or retry")
+    queued_at = models.DateTimeField(null=True, blank=True)
     requested_type = models.CharField(max_length=10, choices=DocType.choices, default=DocType.AUTO)
     requested_sentences = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
@@ -63,7 +68,18 @@ class Document(models.Model):
     @property
     def is_stale(self) -> bool:
         """Processing with no sign of life for longer than a task may run: its worker died."""
-        return self.status == self.Status.PROCESSING and self.updated_at < timezone.now() - STALE_AFTER
+        return DOCUMENTS.is_stale(self)
+
+
+# Progress writes refresh updated_at, so it is the document's heartbeat.
+DOCUMENTS = jobs.register(jobs.Lifecycle(
+    Document, task="summarizer.tasks.document_process", queued=Document.Status.UPLOADED,
+    running=Document.Status.PROCESSING, failed=Document.Status.FAILED, stale_after=STALE_AFTER, heartbeat_field="updated_at",
+    claim_fields=lambda now: {"stage": "extracting", "progress": 0.05},
+    requeue_fields=lambda now: {"stage": "queued", "progress": 0.0, "updated_at": now},
+    fail_fields=lambda now: {"stage": "failed", "progress": 0.0, "updated_at": now},
+    retry_hint="Retry it, or delete the document: a file that stops the worker every time may be too large or damaged.",
+))
 
 
 class DocumentOutput(models.Model):

@@ -7,7 +7,6 @@ import time
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from annotation.models import AnnotationTask
@@ -15,7 +14,7 @@ from annotation.services import items_import
 from resumes import selectors
 from resumes.ml import MATCH, NER
 from resumes.models import (
-    STALE_AFTER,
+    RESUMES,
     MatchFeedback,
     Profile,
     ProfileSkill,
@@ -59,9 +58,7 @@ def resume_upload(*, user, file, enqueue: bool = True) -> Resume:
 
 
 def _enqueue(resume: Resume) -> None:
-    from resumes.tasks import resume_parse as task
-
-    transaction.on_commit(lambda: task.delay(resume.pk))
+    RESUMES.enqueue(resume.pk, fresh=True)
 
 
 def resume_retry(*, resume: Resume) -> Resume:
@@ -117,11 +114,7 @@ def parse_result(text: str, profile: dict, spans: list[list], version) -> dict:
 def resume_parse(*, resume_id: int) -> Resume:
     """Extract, tag, build the profile, then recommend; a file that cannot be read fails with its reason."""
     # A redelivered task (acks_late) takes over a resume whose worker died mid-way; a live one is left alone.
-    now = timezone.now()
-    claimed = Resume.objects.filter(
-        Q(status=Status.UPLOADED) | Q(status=Status.PROCESSING, claimed_at__isnull=True) | Q(status=Status.PROCESSING, claimed_at__lt=now - STALE_AFTER),
-        pk=resume_id,
-    ).update(status=Status.PROCESSING, claimed_at=now)
+    claimed = RESUMES.claim(resume_id)
     resume = Resume.objects.get(pk=resume_id)
     if not claimed:
         return resume
@@ -172,7 +165,7 @@ def resume_parse(*, resume_id: int) -> Resume:
 
 
 def _fail(resume: Resume, code: str, reason: str) -> Resume:
-    Resume.objects.filter(pk=resume.pk).update(status=Status.FAILED, failure_code=code, failure_reason=reason)
+    RESUMES.fail(resume.pk, code=code, reason=reason)
     resume.refresh_from_db()
     return resume
 

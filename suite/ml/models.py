@@ -1,9 +1,14 @@
 """The model runtime's rows: frozen datasets, training runs, immutable versions, aliases, outputs."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from suite import jobs
 
 
 class DatasetSnapshot(models.Model):
@@ -60,6 +65,8 @@ class TrainingRun(models.Model):
     celery_task_id = models.CharField(max_length=255, blank=True)
     worker = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="times a worker took it")
+    queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     cancel_requested = models.BooleanField(default=False)
     restarted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -82,6 +89,23 @@ class TrainingRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+def _run_task(run: TrainingRun) -> str:
+    from suite.ml import kinds
+
+    generative = kinds.get_kind(run.kind).task_type == kinds.SEQ2SEQ
+    return "suite.ml.tasks.generative_training_run_execute" if generative else "suite.ml.tasks.training_run_execute"
+
+
+# A run whose worker died is failed, not replayed blindly (max_attempts=1): staff restart it from the run page.
+RUNS = jobs.register(jobs.Lifecycle(
+    TrainingRun, task=_run_task, queued=TrainingRun.Status.QUEUED, running=TrainingRun.Status.RUNNING,
+    failed=TrainingRun.Status.FAILED, stale_after=timedelta(seconds=settings.ML_RUN_HEARTBEAT_TIMEOUT), max_attempts=1,
+    worker_field="worker", claimed_at_field="started_at", reason_field="error", code_field=None,
+    claim_fields=lambda now: {"stage": "starting"}, fail_fields=lambda now: {"stage": "failed", "finished_at": now},
+    retry_hint="Restart the run to try again.",
+))
 
 
 class ModelVersion(models.Model):

@@ -3,7 +3,6 @@ import hashlib
 import json
 import logging
 import shutil
-import threading
 import time
 import traceback
 from datetime import timedelta
@@ -11,14 +10,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from suite.ml import engine, selectors, signals
 from suite.ml import gate as G
 from suite.ml import kinds as K
-from suite.ml.models import AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelOutput, ModelVersion, TrainingRun
+from suite.ml.models import RUNS, AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelOutput, ModelVersion, TrainingRun
 from suite.ml.splits import SplitError, split_examples
 
 logger = logging.getLogger(__name__)
@@ -173,52 +172,20 @@ def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
 
 
 def training_runs_reap(*, kind: str | None = None, timeout: int | None = None) -> list[int]:
-    """Fail running runs whose worker stopped sending heartbeats, so the kind can train again."""
-    timeout = settings.ML_RUN_HEARTBEAT_TIMEOUT if timeout is None else timeout
-    cutoff = timezone.now() - timedelta(seconds=timeout)
-    stale = TrainingRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
-    if kind:
-        stale = stale.filter(kind=kind)
-    reaped = []
-    for run in stale:
-        updated = TrainingRun.objects.filter(pk=run.pk, status=Status.RUNNING, heartbeat_at__lt=cutoff).update(
-            status=Status.FAILED, finished_at=timezone.now(), stage="failed",
-            error=f"The worker stopped responding: no heartbeat since {run.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC "
-            f"({timeout} s allowed). Restart the run to try again.",
-        )
-        if updated:
-            reaped.append(run.pk)
-            logger.warning("training run %s reaped: no heartbeat since %s", run.pk, run.heartbeat_at)
-    return reaped
+    """Fail running runs whose worker stopped sending heartbeats, so the kind can train again (the beat's jobs sweep
+    does the same for every kind; starting a run does it for its own kind at once)."""
+    stale_after = None if timeout is None else timedelta(seconds=timeout)
+    rows = TrainingRun.objects.filter(kind=kind) if kind else None
+    return RUNS.sweep(stale_after=stale_after, rows=rows).failed
 
 
 class _Abandoned(Exception):
     """The run row is no longer running (reaped or cancelled elsewhere): stop, and write nothing more on it."""
 
 
-class _Heartbeat(threading.Thread):
-    """Beats on the run row from its own thread, so a long step (loading the base model, one slow epoch) never
-    looks like a dead worker to the reaper."""
-
-    def __init__(self, run_id: int):
-        super().__init__(name=f"heartbeat-run-{run_id}", daemon=True)
-        self.run_id, self.stopped = run_id, threading.Event()
-        timeout = settings.ML_RUN_HEARTBEAT_TIMEOUT
-        self.interval = getattr(settings, "ML_HEARTBEAT_INTERVAL", None) or max(0.2, min(30.0, timeout / 10))
-
-    def run(self):
-        try:
-            while not self.stopped.wait(self.interval):
-                try:
-                    TrainingRun.objects.filter(pk=self.run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now())
-                except Exception:  # a locked database now and then must not end the beat
-                    logger.warning("heartbeat of run %s not written", self.run_id, exc_info=True)
-        finally:
-            connection.close()  # this thread's own connection
-
-    def stop(self):
-        self.stopped.set()
-        self.join(timeout=5)
+def _heartbeat_interval() -> float:
+    timeout = settings.ML_RUN_HEARTBEAT_TIMEOUT
+    return getattr(settings, "ML_HEARTBEAT_INTERVAL", None) or max(0.2, min(30.0, timeout / 10))
 
 
 class _RunProgress:
@@ -236,9 +203,7 @@ class _RunProgress:
         self._write(progress=None, stage=phase, phases=self.phases)
 
     def _write(self, **fields) -> None:
-        fields = {k: v for k, v in fields.items() if v is not None}
-        updated = TrainingRun.objects.filter(pk=self.run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now(), **fields)
-        if not updated:
+        if not RUNS.beat(self.run_id, **{k: v for k, v in fields.items() if v is not None}):
             raise _Abandoned()
 
     def __call__(self, fraction: float, stage: str, *, force: bool = False) -> None:
@@ -261,14 +226,12 @@ def _phase_of(stage: str) -> str:
 
 def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
     """Train, validate each epoch, test once, save a version, then let the gate decide. Failures are recorded."""
-    claimed = TrainingRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), worker=worker[:255], stage="starting"
-    )
+    claimed = RUNS.claim(run_id, worker=worker)
     run = TrainingRun.objects.get(pk=run_id)
     if not claimed:
         logger.info("training run %s is %s; nothing to do", run_id, run.status)
         return run
-    heartbeat = _Heartbeat(run_id)
+    heartbeat = RUNS.heartbeat(run_id, interval=_heartbeat_interval())
     heartbeat.start()  # before the base model loads: loading is the longest silent step
     progress = _RunProgress(run_id, [{"name": "queued", "at": run.created_at.isoformat()}])
     try:

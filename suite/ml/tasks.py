@@ -6,7 +6,7 @@ from suite.ml import services
 
 TRAINING = dict(
     acks_late=True,
-    reject_on_worker_lost=False,  # a run whose worker died is failed by the reaper, not replayed blindly
+    reject_on_worker_lost=False,  # a run whose worker died is failed by the jobs sweep, not replayed blindly
     soft_time_limit=settings.ML_TRAINING_TIME_LIMIT,
     time_limit=settings.ML_TRAINING_TIME_LIMIT + 300,
 )
@@ -20,11 +20,6 @@ def training_run_execute(self, run_id: int) -> str:
 @shared_task(bind=True, name="suite.ml.tasks.generative_training_run_execute", **TRAINING)
 def generative_training_run_execute(self, run_id: int) -> str:
     return services.training_run_execute(run_id=run_id, worker=self.request.hostname or "").status
-
-
-@shared_task(name="suite.ml.tasks.stale_runs_reap")
-def stale_runs_reap() -> list[int]:
-    return services.training_runs_reap()
 
 
 @shared_task(name="suite.ml.tasks.retraining_due_start")
