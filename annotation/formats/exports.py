@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 from annotation.formats import Exporter, FormatError, register_exporter
-from suite.ml import kinds as K
 
 PREFERENCE = "preference"
 
@@ -185,7 +184,7 @@ class CoNLLExporter(Exporter):
     extension = ".conll"
 
     def check(self, kind, options):
-        if kind.task_type != K.TOKEN_CLASSIFICATION:
+        if not kind.task.token_level:
             raise FormatError("", f"CoNLL holds spans; {kind.name} is a {kind.task_type} kind")
 
     def write(self, rows, path, *, kind, options):
@@ -198,11 +197,6 @@ class CoNLLExporter(Exporter):
                 out.write("\n")
                 count += 1
         return count
-
-
-def _utf16(text: str, index: int) -> int:
-    """A Python string index as the Label Studio browser counts it (UTF-16 code units)."""
-    return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
 
 
 def _ls_regions(answer, row, kind, origin: str) -> list[dict]:
@@ -223,21 +217,8 @@ def _ls_regions(answer, row, kind, origin: str) -> list[dict]:
         else:
             region("choices", "chosen", "prompt", {"choices": [options[best]]})
         return regions
-    task_type = kind.task_type
-    if task_type in (K.CLASSIFICATION, K.MULTILABEL):
-        region("choices", "label", "text", {"choices": answer if isinstance(answer, list) else [answer]})
-    elif task_type == K.TOKEN_CLASSIFICATION:
-        for start, end, label in answer:
-            region("labels", "label", "text", {"start": _utf16(task_input, start), "end": _utf16(task_input, end),
-                                               "text": task_input[start:end], "labels": [label]})
-    elif task_type == K.SEQ2SEQ:
-        region("textarea", "answer", "text", {"text": [_text(answer)]})
-    elif task_type == K.RANKING:
-        region("rating", "rating", "text", {"rating": answer})
-    elif task_type == K.EXTRACTIVE_SUMMARY:
-        region("choices", "selected", "sentences", {"choices": [str(i) for i in answer.get("selected", [])]})
-        if answer.get("reference"):
-            region("textarea", "reference", "sentences", {"text": [answer["reference"]]})
+    for kind_of, from_name, to_name, value in kind.task.labelstudio_regions(answer, task_input):
+        region(kind_of, from_name, to_name, value)
     return regions
 
 
@@ -312,22 +293,12 @@ class HuggingFaceExporter(Exporter):
         import datasets
 
         string = datasets.Value("string")
-        target = {
-            K.CLASSIFICATION: datasets.ClassLabel(names=list(kind.labels)),
-            K.MULTILABEL: datasets.List(string),
-            K.TOKEN_CLASSIFICATION: datasets.List({"start": datasets.Value("int64"), "end": datasets.Value("int64"), "label": string}),
-            K.SEQ2SEQ: string,
-            K.RANKING: datasets.Value("float64"),
-        }.get(kind.task_type, string)
+        target = kind.task.dataset_feature(datasets, kind.labels)
         return datasets.Features({"id": string, "group": string, "input": string, "target": target})
 
     @staticmethod
     def record(row, kind) -> dict:
-        result = row["result"]
-        if kind.task_type == K.TOKEN_CLASSIFICATION:
-            result = [{"start": s, "end": e, "label": label} for s, e, label in result]
-        elif kind.task_type == K.EXTRACTIVE_SUMMARY:
-            result = _dump(result)
+        result = kind.task.portable_target(row["result"])
         return {"id": f"task-{row['task']}", "group": row["group"] or f"task-{row['task']}", "input": _text(row["input"]), "target": result}
 
     def write(self, rows, path, *, kind, options):
@@ -370,19 +341,9 @@ class DoccanoExporter(Exporter):
 
     name = "doccano"
     description = "doccano JSONL: {id, text, label} with spans [start, end, label], category lists or text answers."
-    TASK_TYPES = (K.TOKEN_CLASSIFICATION, K.CLASSIFICATION, K.MULTILABEL, K.SEQ2SEQ)
-
     def check(self, kind, options):
-        if kind.task_type not in self.TASK_TYPES:
+        if not kind.task.label_list_form:
             raise FormatError("", f"doccano holds spans, categories and text answers; {kind.name} is a {kind.task_type} kind")
-
-    @staticmethod
-    def label(result, task_type):
-        if task_type == K.TOKEN_CLASSIFICATION:
-            return [list(span) for span in result]
-        if task_type == K.MULTILABEL:
-            return list(result)
-        return [result]
 
     def write(self, rows, path, *, kind, options):
         count = 0
@@ -392,7 +353,7 @@ class DoccanoExporter(Exporter):
                     continue
                 answer = row["result"] if row["result"] is not None else None
                 record = {"id": row["task"], "text": row["input"],
-                          "label": self.label(answer, kind.task_type) if answer is not None else []}
+                          "label": kind.task.as_label_list(answer) if answer is not None else []}
                 if row["group"]:
                     record["group"] = row["group"]
                 out.write(_dump(record) + "\n")
@@ -419,7 +380,7 @@ class SquadExporter(Exporter):
     extension = ".json"
 
     def check(self, kind, options):
-        if kind.task_type not in (K.TOKEN_CLASSIFICATION, K.MULTILABEL, K.CLASSIFICATION) or not kind.labels:
+        if not kind.task.labelled_answers or not kind.labels:
             raise FormatError("", f"SQuAD questions ask for a label's text; {kind.name} is a {kind.task_type} kind without labels")
         if "{label}" not in options.get("question", "{label}"):
             raise FormatError("", "the question option needs {label} where the label goes")
@@ -427,10 +388,9 @@ class SquadExporter(Exporter):
     @staticmethod
     def answers(row, kind, label) -> list[dict]:
         text, result = row["input"], row["result"]
-        if kind.task_type == K.TOKEN_CLASSIFICATION:
+        if kind.task.token_level:
             return [{"text": text[s:e], "answer_start": s} for s, e, name in result if name == label]
-        chosen = result if isinstance(result, list) else [result]
-        return [{"text": text, "answer_start": 0}] if label in chosen else []
+        return [{"text": text, "answer_start": 0}] if label in kind.task.answer_labels(result) else []
 
     def write(self, rows, path, *, kind, options):
         template, count = options.get("question") or SQUAD_QUESTION, 0

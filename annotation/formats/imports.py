@@ -18,11 +18,9 @@ from annotation.formats import (
     register_importer,
     text_stream,
 )
-from suite.ml import kinds as K
+from suite.ml.tasktypes.base import choices_of
 
 PREFERENCE = "preference"
-# Task types whose input is one text; the others take a JSON object.
-TEXT_INPUT = (K.CLASSIFICATION, K.MULTILABEL, K.TOKEN_CLASSIFICATION, K.SEQ2SEQ)
 
 
 def _item(input, *, group="", result=None, prediction=None, feedback_type=None, prediction_score=None) -> dict:
@@ -80,20 +78,16 @@ def _json_cell(where: str, column: str, value: str):
         raise FormatError(where, f"column {column!r} is not valid JSON: {value[:60]!r}") from None
 
 
-def _answer_cell(where: str, column: str, value: str | None, task_type: str):
+def _answer_cell(where: str, column: str, value: str | None, task):
     """A result or prediction cell in the shape the kind's task type takes."""
     if value is None or value == "":
         return None
-    if task_type in (K.CLASSIFICATION, K.SEQ2SEQ):
-        return value
-    if task_type == K.MULTILABEL:
-        return _json_cell(where, column, value) if value.lstrip().startswith("[") else [v.strip() for v in value.split("|") if v.strip()]
-    if task_type == K.RANKING:
-        try:
-            return float(value)
-        except ValueError:
-            raise FormatError(where, f"column {column!r} should be a number, not {value!r}") from None
-    return _json_cell(where, column, value)  # spans, extractive selections
+    try:
+        return task.answer_from_text(value)
+    except json.JSONDecodeError:
+        raise FormatError(where, f"column {column!r} is not valid JSON: {value[:60]!r}") from None
+    except ValueError as exc:
+        raise FormatError(where, f"column {column!r} {exc}") from None
 
 
 @register_importer
@@ -133,9 +127,9 @@ class CsvImporter(Importer):
         for row in reader:
             where = self._cells(reader, row)
             value = row[input_column]
-            task_input = value if kind.task_type in TEXT_INPUT else _json_cell(where, input_column, value)
-            result = _answer_cell(where, result_column, row[result_column], kind.task_type) if result_column else None
-            prediction = _answer_cell(where, "prediction", row.get("prediction"), kind.task_type)
+            task_input = value if kind.task.text_input else _json_cell(where, input_column, value)
+            result = _answer_cell(where, result_column, row[result_column], kind.task) if result_column else None
+            prediction = _answer_cell(where, "prediction", row.get("prediction"), kind.task)
             yield where, _item(task_input, group=row.get("group") or "", result=result, prediction=prediction)
 
     def _preferences(self, reader):
@@ -206,8 +200,7 @@ def _ls_result(where: str, results, *, kind, task_input, options: list | None, n
         if not isinstance(region, dict):
             raise FormatError(where, f"a result should be an object, not {region!r}")
         values[region.get("type")].append(region.get("value") or {})
-    choices = [c for v in values["choices"] for c in v.get("choices", [])]
-    texts = [t for v in values["textarea"] for t in (v.get("text") or [])]
+    choices = choices_of(values)
     if options is not None:  # a preference between options
         if values["pairwise"]:
             selected = values["pairwise"][0].get("selected")
@@ -222,28 +215,14 @@ def _ls_result(where: str, results, *, kind, task_input, options: list | None, n
                 return {"chosen": int(choice)}
             raise FormatError(where, f"the choice {choice!r} is none of the options")
         return None
-    task_type = kind.task_type
-    if task_type == K.CLASSIFICATION:
-        return choices[0] if choices else None
-    if task_type == K.MULTILABEL:
-        return choices if values["choices"] else None
-    if task_type == K.TOKEN_CLASSIFICATION:
-        return _ls_spans(where, values["labels"], task_input if isinstance(task_input, str) else "", notes)
-    if task_type == K.SEQ2SEQ:
-        return "\n".join(texts) if values["textarea"] else None
-    if task_type == K.RANKING:
-        for value in values["rating"] + values["number"]:
-            return value.get("rating", value.get("number"))
-        return None
-    if task_type == K.EXTRACTIVE_SUMMARY:
-        if not values["choices"] and not texts:
-            return None
-        try:
-            selected = [int(c) for c in choices]
-        except ValueError:
-            raise FormatError(where, f"selected sentences are given by index, not {choices!r}") from None
-        return {"selected": selected, **({"reference": "\n".join(texts)} if texts else {})}
-    raise FormatError(where, f"Label Studio results cannot express a {task_type} answer")
+    text = task_input if isinstance(task_input, str) else ""
+    try:
+        return kind.task.from_labelstudio(values, spans=lambda: _ls_spans(where, values["labels"], text, notes))
+    except FormatError:
+        raise
+    except ValueError as exc:
+        raise FormatError(where, str(exc)) from None
+
 
 
 def _ls_input(where: str, data, kind):
@@ -253,7 +232,7 @@ def _ls_input(where: str, data, kind):
     if isinstance(data.get("options"), list) or ("left" in data and "right" in data):
         options = data["options"] if isinstance(data.get("options"), list) else [data["left"], data["right"]]
         return {"prompt": data.get("prompt", data.get("text", "")), "options": options}, options
-    if kind.task_type not in TEXT_INPUT:
+    if not kind.task.text_input:
         return data, None
     if isinstance(data.get("text"), str):
         return data["text"], None
@@ -379,21 +358,19 @@ class DoccanoImporter(Importer):
             if not isinstance(record, dict) or not isinstance(record.get("text", record.get("data")), str):
                 raise FormatError(where, "a doccano record needs 'text'")
             text = record.get("text", record.get("data"))
-            if kind.task_type == K.TOKEN_CLASSIFICATION:
+            if kind.task.token_level:
                 result = _doccano_spans(where, record)
             else:
                 labels = record.get("label", record.get("labels"))
                 labels = [labels] if isinstance(labels, str) else (labels or [])
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
                     raise FormatError(where, f"'label' is a list of labels or texts, not {labels!r}")
-                if kind.task_type == K.MULTILABEL:
-                    result = labels or None
-                elif kind.task_type == K.CLASSIFICATION and len(labels) > 1:
-                    raise FormatError(where, f"{kind.name} takes one label per text; this line has {labels}")
-                elif kind.task_type in (K.CLASSIFICATION, K.SEQ2SEQ):
-                    result = labels[0] if labels else None
-                else:
+                if not kind.task.label_list_form:
                     raise FormatError("", f"doccano holds spans, categories and texts; {kind.name} is a {kind.task_type} kind")
+                try:
+                    result = kind.task.from_label_list(labels, kind.name)
+                except ValueError as exc:
+                    raise FormatError(where, str(exc)) from None
             meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
             group = record.get("group") or meta.get("group") or (f"doccano-{record['id']}" if record.get("id") is not None else "")
             # doccano writes unlabelled documents with `label: []` too: an empty answer is no answer, not "nothing here".
@@ -441,7 +418,7 @@ class QAFeedbackImporter(Importer):
     description = "QA-Feedback (Fine-Grained RLHF): corrections and preferences for a seq2seq kind, error spans for a token_classification kind."
 
     def parse(self, stream, *, kind):
-        if kind.task_type not in (K.SEQ2SEQ, K.TOKEN_CLASSIFICATION):
+        if not (kind.task.generative or kind.task.token_level):
             raise FormatError("", f"QA-Feedback imports into a seq2seq kind (corrections, preferences) or a "
                                   f"token_classification kind (error spans); {kind.name} is {kind.task_type}")
         records = _read_json(stream, "QA-Feedback JSON")
@@ -456,7 +433,7 @@ class QAFeedbackImporter(Importer):
             if not isinstance(feedback, dict) or not isinstance(answers[0], str):
                 raise FormatError(where, "a record needs 'prediction 1' and its 'feedback'")
             group = "qa-" + hashlib.sha1(record["question"].encode()).hexdigest()[:12]
-            if kind.task_type == K.TOKEN_CLASSIFICATION:
+            if kind.task.token_level:
                 yield where, _item(answers[0], group=group, result=self._spans(where, feedback))
                 continue
             prompt = qa_prompt(record)

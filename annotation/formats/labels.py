@@ -47,7 +47,7 @@ def check_label_map(mapping: dict[str, str], kind: K.ModelKind) -> None:
     """Refuse a mapping onto labels the kind does not have (a typo would silently drop every such label)."""
     if not mapping:
         return
-    if kind.task_type not in (K.CLASSIFICATION, K.MULTILABEL, K.TOKEN_CLASSIFICATION) or not kind.labels:
+    if not kind.task.labelled_answers or not kind.labels:
         raise LabelMapError(f"{kind.name} is a {kind.task_type} kind without labels; a label mapping does not apply")
     for source, target in mapping.items():
         if not target:
@@ -69,20 +69,4 @@ def map_answer(answer, *, mapping: dict, kind: K.ModelKind, unmapped: Counter):
     """The answer in the kind's labels; a classification whose label has no mapping becomes None."""
     if answer is None:
         return None
-    task_type = kind.task_type
-    if task_type == K.TOKEN_CLASSIFICATION and isinstance(answer, list):
-        spans = []
-        for span in answer:
-            if isinstance(span, list) and len(span) == 3:
-                label = _mapped(span[2], mapping, kind, unmapped)
-                if label is not None:
-                    spans.append([span[0], span[1], label])
-            else:
-                spans.append(span)  # malformed: validation names it
-        return sorted(spans, key=lambda s: tuple(map(str, s)) if not isinstance(s, list) else (s[0], s[1], str(s[2])))
-    if task_type == K.MULTILABEL and isinstance(answer, list):
-        labels = [_mapped(a, mapping, kind, unmapped) for a in answer]
-        return list(dict.fromkeys(a for a in labels if a is not None))
-    if task_type == K.CLASSIFICATION and isinstance(answer, str):
-        return _mapped(answer, mapping, kind, unmapped)
-    return answer
+    return kind.task.relabel(answer, lambda label: _mapped(label, mapping, kind, unmapped))
