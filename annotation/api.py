@@ -7,7 +7,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotation import privacy, selectors, services
+from annotation import privacy, selectors
+from annotation.services import flags, preannotation, queue, review, snapshots
 from annotation.models import Annotation, AnnotationTask, Flag
 from suite import access
 from suite.ml.kinds import get_kind
@@ -63,14 +64,14 @@ class FlagCreateApi(APIView):
         output = ModelOutput.objects.filter(pk=v["output"]).first()
         if output is None or (output.owner_id != request.user.pk and not access.is_staff(request.user)):
             return Response({"error": {"code": "not_found", "message": "No such output.", "fields": {}}}, status=404)
-        flag = services.flag_create(output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"])
+        flag = flags.flag_create(output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"])
         return Response({"id": flag.pk, "task": flag.task_id, "reason": flag.reason}, status=status.HTTP_201_CREATED)
 
 
 class TaskNextApi(APIView):
     @extend_schema(responses={200: TaskOutput, 204: OpenApiResponse(description="the queue is empty")}, operation_id="annotation_task_next")
     def get(self, request):
-        task = services.task_next(user=request.user, kind=request.query_params.get("kind") or None)
+        task = queue.task_next(user=request.user, kind=request.query_params.get("kind") or None)
         if task is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(task_out(task, request.user))
@@ -106,7 +107,7 @@ class AnnotationSubmitApi(APIView):
     def post(self, request, pk: int):
         data = self.SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = services.annotation_submit(task=_task(pk), user=request.user, **data.validated_data)
+        annotation = queue.annotation_submit(task=_task(pk), user=request.user, **data.validated_data)
         return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
 
 
@@ -118,7 +119,7 @@ class TaskSkipApi(APIView):
     def post(self, request, pk: int):
         data = self.SkipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.task_skip(task=_task(pk), user=request.user, reason=data.validated_data["reason"])
+        queue.task_skip(task=_task(pk), user=request.user, reason=data.validated_data["reason"])
         return Response({"task": pk, "status": "skipped"})
 
 
@@ -143,7 +144,7 @@ class AnnotationReviewApi(APIView):
         data = self.ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         annotation = get_object_or_404(Annotation, pk=pk)
-        annotation = services.annotation_review(
+        annotation = review.annotation_review(
             annotation=annotation, reviewer=request.user, accept=data.validated_data["decision"] == "accept",
             comment=data.validated_data["comment"],
         )
@@ -159,7 +160,7 @@ class TaskAdjudicateApi(APIView):
     def post(self, request, pk: int):
         data = self.AdjudicateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = services.task_adjudicate(task=_task(pk), reviewer=request.user, **data.validated_data)
+        annotation = review.task_adjudicate(task=_task(pk), reviewer=request.user, **data.validated_data)
         return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
 
 
@@ -174,7 +175,7 @@ class SnapshotCreateApi(APIView):
     def post(self, request):
         data = self.SnapshotInput(data=request.data)
         data.is_valid(raise_exception=True)
-        snapshot = services.snapshot_freeze(user=request.user, **data.validated_data)
+        snapshot = snapshots.snapshot_freeze(user=request.user, **data.validated_data)
         return Response(
             {"id": snapshot.pk, "kind": snapshot.kind, "size": snapshot.size, "split_counts": snapshot.split_counts,
              "content_hash": snapshot.content_hash},
@@ -200,5 +201,5 @@ class PreannotationApi(APIView):
     def post(self, request):
         data = self.PreannotationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.preannotation_start(kind=data.validated_data["kind"])
+        job = preannotation.preannotation_start(kind=data.validated_data["kind"])
         return Response({"kind": data.validated_data["kind"], "celery_task_id": job}, status=status.HTTP_202_ACCEPTED)

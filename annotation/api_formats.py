@@ -10,7 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotation import selectors, services
+from annotation import selectors
+from annotation.services import exports, imports
 from annotation.formats import EXPORTERS, IMPORTERS
 from annotation.models import ExportJob
 from suite import access
@@ -48,7 +49,7 @@ class ExportCreateApi(APIView):
     def post(self, request):
         data = self.ExportCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.export_job_create(user=request.user, **data.validated_data)
+        job = exports.export_job_create(user=request.user, **data.validated_data)
         return Response(ExportJobOutput(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -108,7 +109,7 @@ class AnnotationImportApi(APIView):
         data = self.AnnotationImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        counts = services.annotations_import_upload(
+        counts = imports.annotations_import_upload(
             stream=v["file"].file, format=v["format"], kind=v["kind"], accepted=v["accepted"], user=request.user,
             project=v.get("project"), labels=v.get("labels") or None, dry_run=v["dry_run"],
         )

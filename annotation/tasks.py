@@ -1,7 +1,7 @@
 """Celery tasks of the annotation app: ids in, one service call."""
 from celery import shared_task
 
-from annotation import services
+from annotation.services import exports, preannotation
 
 EXPORT_TIME_LIMIT = 3600
 
@@ -11,12 +11,12 @@ EXPORT_TIME_LIMIT = 3600
     soft_time_limit=EXPORT_TIME_LIMIT, time_limit=EXPORT_TIME_LIMIT + 60,
 )
 def export_build(job_id: int) -> str:
-    return services.export_job_build(job_id=job_id).status
+    return exports.export_job_build(job_id=job_id).status
 
 
 @shared_task(name="annotation.tasks.preannotate", acks_late=True, soft_time_limit=EXPORT_TIME_LIMIT, time_limit=EXPORT_TIME_LIMIT + 60)
 def preannotate(kind: str) -> int:
-    return services.preannotation_run(kind=kind)
+    return preannotation.preannotation_run(kind=kind)
 
 
 @shared_task(name="annotation.tasks.webhook_deliver", bind=True, acks_late=True, max_retries=3, soft_time_limit=120, time_limit=150)

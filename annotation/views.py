@@ -17,7 +17,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from annotation import selectors, services, webhooks
+from annotation import selectors, webhooks
+from annotation.services import imports as import_services
+from annotation.services import queue as queue_services
+from annotation.services import review as review_services
 from annotation.forms import (
     AdjudicateForm,
     AnswerForm,
@@ -87,7 +90,7 @@ def index(request):
 
 def _to_next(request, *, kind: str | None):
     """Take the next item (of `kind`, when given) and open it; an empty queue goes home with a message."""
-    task = services.task_next(user=request.user, kind=kind)
+    task = queue_services.task_next(user=request.user, kind=kind)
     if task is None:
         messages.info(request, f"No {kind} items are waiting for you: the queue is empty." if kind
                       else "No items are waiting for you: the queue is empty.")
@@ -339,7 +342,7 @@ def task_submit(request, pk: int):
     form = AnswerForm(request.POST, task=task)
     if form.is_valid():
         try:
-            services.annotation_submit(
+            queue_services.annotation_submit(
                 task=task, user=request.user, result=form.cleaned_data["result"], seconds_spent=form.cleaned_data["seconds_spent"]
             )
         except ValidationError as exc:
@@ -357,7 +360,7 @@ def task_skip(request, pk: int):
     form = SkipForm(request.POST)
     if form.is_valid():
         try:
-            services.task_skip(task=task, user=request.user, reason=form.cleaned_data["reason"])
+            queue_services.task_skip(task=task, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -497,7 +500,9 @@ def annotation_review(request, pk: int):
         return _review_page(request, kind=kind, page=page, errors=errors, status=400)
     accept = form.cleaned_data["decision"] == "accept"
     try:
-        services.annotation_review(annotation=annotation, reviewer=request.user, accept=accept, comment=form.cleaned_data["comment"])
+        review_services.annotation_review(
+            annotation=annotation, reviewer=request.user, accept=accept, comment=form.cleaned_data["comment"]
+        )
     except PermissionDenied as exc:
         return _review_page(request, kind=kind, page=page, errors=[str(exc)], status=403)
     except ValidationError as exc:
@@ -515,7 +520,9 @@ def task_adjudicate(request, pk: int):
     form = AdjudicateForm(request.POST, task=task, auto_id=f"adjudicate-{task.pk}-%s")
     if form.is_valid():
         try:
-            services.task_adjudicate(task=task, reviewer=request.user, result=form.cleaned_data["result"], comment=form.cleaned_data["comment"])
+            review_services.task_adjudicate(
+                task=task, reviewer=request.user, result=form.cleaned_data["result"], comment=form.cleaned_data["comment"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -681,7 +688,7 @@ def import_page(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                counts = services.annotations_import_upload(
+                counts = import_services.annotations_import_upload(
                     user=request.user, stream=data["file"].file, format=data["format"], kind=data["kind"],
                     accepted=data["accepted"], project=data["project"] or None, labels=data["labels"] or None,
                     dry_run=data["dry_run"], blind=True if data["blind"] else None,
@@ -690,7 +697,7 @@ def import_page(request):
                 add_service_errors(form, exc, rename={"items": "file"})
         if not form.is_valid() or form.errors:
             status = 400
-    context = {"form": form, "counts": counts, "report_lines": services.import_report_lines(counts) if counts else []}
+    context = {"form": form, "counts": counts, "report_lines": import_services.import_report_lines(counts) if counts else []}
     return render(request, "annotation/import.html", context, status=status)
 
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotation import services
+from annotation.services import exports
 from annotation.formats import EXPORTERS
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--option takes KEY=VALUE, not {pair!r}")
             format_options[key.strip()] = value
         try:
-            rows = services.annotations_export(format=format, kind=kind, path=out, scope=scope, options=format_options, filters=filters)
+            rows = exports.annotations_export(format=format, kind=kind, path=out, scope=scope, options=format_options, filters=filters)
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from None
         self.stdout.write(f"Wrote {rows} rows of {kind} to {out} ({format}).")

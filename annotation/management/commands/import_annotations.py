@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotation import services
+from annotation.services import imports
 from annotation.formats import IMPORTERS
 
 
@@ -46,8 +46,8 @@ class Command(BaseCommand):
                labels: str | None, dry_run: bool, blind: bool | None, **options):
         mapping = label_map_argument(labels)
         try:
-            with services.import_source(path) as stream:
-                counts = services.annotations_import_upload(
+            with imports.import_source(path) as stream:
+                counts = imports.annotations_import_upload(
                     stream=stream, format=format, kind=kind, accepted=accepted, project=project, labels=mapping, dry_run=dry_run,
                     blind=blind,
                 )
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             f"{verb} {counts['items']} items into {kind}: {counts['accepted']} accepted, {counts['open']} open "
             f"({counts['preference']} preferences); {counts['skipped']} skipped."
         )
-        for line in services.import_report_lines(counts):
+        for line in imports.import_report_lines(counts):
             self.stdout.write(f"  {line}")
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")

@@ -3,7 +3,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotation.services import snapshot_freeze
+from annotation.services.snapshots import snapshot_freeze
 from suite.ml.kinds import UnknownKind
 
 
