@@ -65,6 +65,7 @@ EPOCHS ?= 3
 .PHONY: models
 models: migrate
 	$(PY) manage.py starter_models --data $(DATA) --limit $(LIMIT) --epochs $(EPOCHS)
+	$(PY) manage.py triage_train
 
 test-integration: install browser services
 	$(INTEGRATION_ENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -35,8 +35,7 @@ class TriageKind(K.ModelKind):
     def default_predict(self, inputs):
         from chatbot.pipeline.triage_model import triage_model
 
-        corrections = [{"text": e["input"], "level": e["target"]} for e in triage_corrections() if isinstance(e.get("input"), str)]
-        return self.serve(triage_model(corrections).predict)(inputs)
+        return self.serve(triage_model(triage_correction_levels()).predict)(inputs)
 
     def serve(self, predictor):
         def floored(inputs):
@@ -56,6 +55,11 @@ def triage_corrections() -> list[dict]:
     from annotation.selectors import annotation_examples
 
     return annotation_examples(TRIAGE)
+
+
+def triage_correction_levels() -> list[dict]:
+    """The corrections as the triage model trains on them: a message's text and its level."""
+    return [{"text": e["input"], "level": e["target"]} for e in triage_corrections() if isinstance(e.get("input"), str)]
 
 
 @K.register

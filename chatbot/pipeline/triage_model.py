@@ -1,5 +1,7 @@
 """The learned triage default: a linear model over word and character n-grams (character n-grams carry
-misspellings), trained in process from the team's shipped messages plus staff corrections; nothing is fetched.
+misspellings), trained from the team's shipped messages plus staff corrections; nothing is fetched.
+It is trained once per training set (`manage.py triage_train`, run by `make models`, or by the first process that
+needs it), saved under MODEL_ROOT keyed by the hash of its training data, and loaded by every other process.
 Each clause of a message is read on its own as well, so an emergency anywhere in a message wins."""
 from __future__ import annotations
 
@@ -92,31 +94,60 @@ _models: dict[str, TriageModel] = {}
 CORRECTION_WEIGHT = 10.0
 
 
+def correction_examples(corrections) -> list[dict]:
+    return [{"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS]
+
+
+def training_key(corrections=()) -> str:
+    """The hash of everything the model is trained from (and of the library that pickles it): a new key, a new model."""
+    import sklearn
+
+    return hashlib.sha1((_shipped()[1] + sklearn.__version__ + json.dumps(correction_examples(corrections), sort_keys=True)).encode()).hexdigest()
+
+
+def model_path(key: str) -> Path:
+    from django.conf import settings
+
+    return Path(settings.MODEL_ROOT) / "chatbot.triage" / f"default-{key[:16]}.pkl"
+
+
 def triage_model(corrections: list[dict] = ()) -> TriageModel:
-    """The model for the shipped messages plus these corrections, trained once per process for each set."""
-    extra = [{"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS]
-    key = hashlib.sha1((_shipped()[1] + json.dumps(extra, sort_keys=True)).encode()).hexdigest()
+    """The model for the shipped messages plus these corrections: loaded from MODEL_ROOT, trained only when no
+    process has trained this set yet."""
+    key = training_key(corrections)
     with _lock:
         if key not in _models:
             _models.clear()  # one model per process: an older set of corrections is never served again
-            _models[key] = _load_or_train(key, shipped_examples() + extra)
+            _models[key] = load_or_train(key, shipped_examples() + correction_examples(corrections))
         return _models[key]
 
 
-def _load_or_train(key: str, examples: list[dict]) -> TriageModel:
-    """Training takes seconds; the fitted model is kept under VAR_DIR so other processes load it instead."""
+def _load(path: Path) -> TriageModel | None:
     import pickle
 
-    from django.conf import settings
-
-    path = Path(settings.VAR_DIR) / "triage" / f"model-{key[:16]}.pkl"
     try:
         return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
-    model = TriageModel(examples)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def load_or_train(key: str, examples: list[dict]) -> TriageModel:
+    """Load the saved model for this key; otherwise train it under a file lock, so that processes starting together
+    train it once and the others wait for it and load it."""
+    import fcntl
+    import pickle
+
+    path = model_path(key)
+    model = _load(path)
+    if model is not None:
+        return model
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(model))
-    tmp.replace(path)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        model = _load(path)  # another process may have saved it while this one waited
+        if model is None:
+            model = TriageModel(examples)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(model))
+            tmp.replace(path)
     return model

@@ -95,3 +95,52 @@ def test_a_staff_correction_changes_the_next_triage(db):
     corrected = "none" if before == "emergency" else "emergency"
     items_import(kind=ml.TRIAGE, items=[{"input": text, "group": "correction-1", "result": corrected}], accepted=True, user=reviewer)
     assert kind.predict([text])[0]["label"] == corrected
+
+
+BLIND_LIST = FROZEN_LIST.with_name("triage_blind.jsonl")
+
+
+def test_the_blind_evaluation_list_has_a_hundred_messages_half_emergent_and_none_in_training():
+    rows = [json.loads(line) for line in BLIND_LIST.read_text().splitlines() if line.strip()]
+    training = {e["text"].lower() for e in shipped_examples()}
+    assert len(rows) >= 100 and sum(r["level"] == "emergent" for r in rows) >= len(rows) / 2
+    assert not [r["text"] for r in rows if r["text"].lower() in training]
+
+
+def test_the_triage_model_is_trained_once_and_another_process_loads_it_without_training(db, settings, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MODEL_ROOT = tmp_path
+    out = StringIO()
+    call_command("triage_train", stdout=out)
+    assert "trained in" in out.getvalue() and list(tmp_path.glob("chatbot.triage/default-*.pkl"))
+    again = StringIO()
+    call_command("triage_train", stdout=again)
+    assert "already saved" in again.getvalue()
+    # A second process (a web or worker process) whose training would fail: it must load the saved model instead.
+    script = (
+        "import django; django.setup()\n"
+        "from chatbot.pipeline import triage_model as T\n"
+        "def refuse(self, examples): raise SystemExit('trained instead of loading')\n"
+        "T.TriageModel.__init__ = refuse\n"
+        "print(T.triage_model([]).predict(['my dad collapsed and is not breathing'])[0]['label'])\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "suite.settings", "MODEL_ROOT": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "emergency"
+
+
+def test_new_training_data_means_a_new_model_key():
+    from chatbot.pipeline.triage_model import model_path, training_key
+
+    shipped = training_key([])
+    corrected = training_key([{"text": "my toe itches", "level": "none"}])
+    assert shipped != corrected and model_path(shipped) != model_path(corrected)
+    assert training_key([{"text": "ignored", "level": "not a level"}]) == shipped
