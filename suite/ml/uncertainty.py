@@ -2,7 +2,9 @@
 
 `least_confidence` looks at the top probability only; `margin` at the gap between the top two; `entropy` at the
 whole distribution (normalised by log K so every kind lands in 0..1). Multilabel predictions are judged per label
-(each a yes/no), token spans by their least sure span. A prediction with no probabilities gives None.
+(each a yes/no) and token spans per span that carries a probability (rule spans are precise and carry none), averaged:
+the least settled single label or span is near 0.5 for almost every passage or resume a young model reads, so a
+maximum would rank nothing. A prediction with no probabilities gives None.
 """
 import math
 
@@ -30,6 +32,11 @@ def _unsure(probs: list[float], strategy: str) -> float:
     raise ValueError(f"unknown uncertainty strategy {strategy!r}; one of {STRATEGIES}")
 
 
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
 def uncertainty(prediction: dict, strategy: str = "entropy") -> float | None:
     """0 (sure) .. 1 (as unsure as can be)."""
     if strategy not in STRATEGIES:
@@ -41,12 +48,13 @@ def uncertainty(prediction: dict, strategy: str = "entropy") -> float | None:
         values = list(scores.values())
         if "label" in prediction:  # one label from a distribution
             return _unsure(values, strategy)
-        return max(_unsure(_binary(v), strategy) for v in values)  # multilabel: the least settled label
+        return _mean(_unsure(_binary(v), strategy) for v in values)  # multilabel: how unsettled its labels are
     if "label" in prediction and isinstance(prediction.get("score"), (int, float)):
         return min(max(1.0 - float(prediction["score"]), 0.0), 1.0)  # only the top label's probability is known
     spans = prediction.get("spans")
-    if isinstance(spans, list) and spans and all(len(s) > 3 and isinstance(s[3], (int, float)) for s in spans):
-        return max(_unsure(_binary(s[3]), strategy) for s in spans)
+    scored = [s[3] for s in spans if isinstance(s, (list, tuple)) and len(s) > 3 and isinstance(s[3], (int, float))] if isinstance(spans, list) else []
+    if scored:
+        return _mean(_unsure(_binary(p), strategy) for p in scored)
     if isinstance(prediction.get("score"), (int, float)):
         return _unsure(_binary(prediction["score"]), strategy)
     return None
