@@ -162,6 +162,19 @@ def rank(index: JobIndex, *, profile_vector: np.ndarray, skills: list[str], mont
     ]
 
 
+# Two postings whose titles and employers read this alike (rapidfuzz 0-100, case and punctuation aside) are one opening
+# posted twice ("Computer Systems Manager" / "Computer System Manager", "HOUSING AUTHORITY" / "Housing Authority").
+NEAR_DUPLICATE = 92
+
+
+def near_duplicate(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (title, employer) pairs are the same opening written slightly differently."""
+    from rapidfuzz import fuzz, utils
+
+    return (fuzz.ratio(a[0], b[0], processor=utils.default_process) >= NEAR_DUPLICATE
+            and fuzz.token_sort_ratio(a[1], b[1], processor=utils.default_process) >= NEAR_DUPLICATE)
+
+
 def _city(location: str) -> str:
     first = (location or "").split(",")[0].strip().lower()
     aliases = {"nyc": "new york", "new york city": "new york", "brooklyn": "brooklyn", "manhattan": "new york"}

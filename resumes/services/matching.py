@@ -114,7 +114,7 @@ def recommend_for_profile(profile: dict, *, top: int = DEFAULT_TOP, index: M.Job
     version = ml_selectors.production_version(kind=MATCH)
     level = M.candidate_level(title=headline(profile), months=profile.get("total_experience_months", 0))
     shortlist = M.rank(index, profile_vector=vector, skills=skills, months=profile.get("total_experience_months", 0),
-                       location=profile.get("location", ""), top=max(2 * top, M.SHORTLIST) if version else 2 * top,
+                       location=profile.get("location", ""), top=max(3 * top, M.SHORTLIST) if version else 3 * top,
                        level=level, rejected=set(rejected))
     jobs = JobPosting.objects.in_bulk([r["job_id"] for r in shortlist])
     pairs = [{"query": text, "candidate": jobs[r["job_id"]].text, "query_id": query_id} for r in shortlist]
@@ -130,13 +130,13 @@ def recommend_for_profile(profile: dict, *, top: int = DEFAULT_TOP, index: M.Job
         shortlist, pairs = [shortlist[i] for i in order], [pairs[i] for i in order]
     ms = (time.perf_counter() - started) * 1000
     have = set(skills)
-    out, seen = [], set()
+    out, seen = [], []
     for row, pair in zip(shortlist, pairs):
         job = jobs[row["job_id"]]
-        # The same opening posted twice (NYC posts internal and external copies) is shown once.
-        if (job.title.lower(), job.employer.lower()) in seen:
+        # The same opening posted twice (NYC posts internal and external copies, titles retyped) is shown once.
+        if any(M.near_duplicate((job.title, job.employer), other) for other in seen):
             continue
-        seen.add((job.title.lower(), job.employer.lower()))
+        seen.append((job.title, job.employer))
         matched = [s for s in job.skills if s in have]
         missing = [s for s in job.skills if s not in have]
         out.append({

@@ -131,3 +131,21 @@ def test_editing_the_current_title_changes_occupation_and_recommendations_at_onc
     assert pm_resume.profile.occupation.code == "15-2051.00"
     after = titles(pm_resume)
     assert after != before and after[0] == "Senior Data Analyst"
+
+
+def test_a_posting_retyped_at_the_same_employer_is_shown_once_but_the_same_title_elsewhere_stays(onet, tmp_path):
+    import_postings(tmp_path, [
+        *PM_POSTINGS,
+        # the same opening posted again with its title and employer retyped: one row for the candidate
+        {"id": "p1-copy", "title": "Senior Project Managers", "employer": "CITY CAPITAL PROJECTS", "location": "Denver, CO",
+         "description": "Lead capital construction projects: project management, risk management, budgeting, Jira."},
+        # the same title at another employer is another opening
+        {"id": "p8", "title": "Senior Project Manager", "employer": "Mountain Water District", "location": "Denver, CO",
+         "description": "Lead water infrastructure projects: project management, risk management, budgeting, Jira."},
+    ])
+    owner = UserFactory(role="candidate")
+    resume = resume_parse(resume_id=resume_upload(user=owner, file=uploaded("voss.txt", PM_RESUME.encode()), enqueue=False).pk)
+    shown = [(r.job.title, r.job.employer) for r in Recommendation.objects.filter(resume=resume).select_related("job")]
+    capital = [pair for pair in shown if pair[1].lower() == "city capital projects"]
+    assert len(capital) == 1, shown
+    assert ("Senior Project Manager", "Mountain Water District") in shown
