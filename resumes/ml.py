@@ -28,6 +28,18 @@ class ResumeEntitiesKind(K.ModelKind):
         taxonomy = skill_taxonomy()
         return [{"spans": default_entities(text, taxonomy)} for text in inputs]
 
+    def predict(self, inputs, *, version=None):
+        """The served CRF (`train_entity_tagger`, promoted only when it beat what served) for production calls."""
+        from resumes.selectors import entity_tagger
+
+        tagger = entity_tagger()
+        if tagger is not None and (version is None or version == _production(self.name)):
+            from resumes.selectors import skill_taxonomy
+            from resumes.services.entity_model import tagger_predictor
+
+            return tagger_predictor(tagger, skill_taxonomy())(inputs)
+        return super().predict(inputs, version=version)
+
     def serve(self, predictor):
         """A trained version's spans, completed by the precise rules (e-mail, name) where it found nothing."""
         from resumes.pipeline.entities import merged_with_rules
@@ -37,6 +49,12 @@ class ResumeEntitiesKind(K.ModelKind):
             return [{**m, "spans": merged_with_rules(m["spans"], r["spans"])} for m, r in zip(model, rules)]
 
         return predict
+
+
+def _production(kind):
+    from suite.ml.selectors import production_version
+
+    return production_version(kind=kind)
 
 
 @K.register

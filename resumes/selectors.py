@@ -30,6 +30,31 @@ def _cached(name: str, key, build):
     return value
 
 
+def entity_tagger_file():
+    """Where the served resumes.ner CRF's pointer lives (written by `train_entity_tagger`)."""
+    return settings.MODEL_ROOT / "resumes.ner-crf" / "current.json"
+
+
+def entity_tagger():
+    """The CRF that serves resumes.ner, or None; a newly promoted one is picked up by every process on its next call."""
+    import json
+
+    from resumes.pipeline.crf import EntityTagger
+
+    pointer = entity_tagger_file()
+    try:
+        stamp = pointer.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+    def load():
+        meta = json.loads(pointer.read_text())
+        path = pointer.parent / meta["model"]
+        return EntityTagger(path) if path.exists() else None
+
+    return _cached("entity_tagger", stamp, load)
+
+
 def cache_clear() -> None:
     with _lock:
         _cache.clear()
