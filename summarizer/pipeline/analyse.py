@@ -89,6 +89,23 @@ def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bo
     return kind is None and not heading
 
 
+PREAMBLE_PASSAGES = 10  # how far a preamble the splitter cut may run on ("between Acme ("Acme"), and" / "Beta Corp 12 Main St")
+_DANGLING = re.compile(r"(?:\b(?:and|or|between|among)|[,;:])\s*$", re.IGNORECASE)
+_CONTINUES = re.compile(r"^\s*(?:[a-z(]|and\b|or\b)")
+
+
+def preamble_run(passages: list[C.Passage], i: int) -> C.Passage:
+    """The preamble starting at passage i, joined with what the splitter cut from it: a passage ending on "and" or a
+    comma, or followed by one that starts in lower case ("with an office at ...", "and"), continues into the next."""
+    run = [passages[i]]
+    while (len(run) < PREAMBLE_PASSAGES and i + len(run) < len(passages)
+           and (_DANGLING.search(run[-1].text) or _CONTINUES.match(passages[i + len(run)].text))):
+        run.append(passages[i + len(run)])
+    if len(run) == 1:
+        return passages[i]
+    return C.Passage(run[0].start, run[-1].end, "\n".join(p.text for p in run))
+
+
 def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: float | None = None) -> list[dict]:
     """The best operative passage per category: "yes" at the threshold, "possible" just under it; denials never count."""
     threshold = CLAUSE_THRESHOLD if threshold is None else threshold
@@ -97,17 +114,18 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
     best: dict[str, tuple[float, float, C.Passage]] = {}  # label: (rank, score, passage)
     for start in range(0, len(passages), PASSAGE_BATCH):
         batch = passages[start : start + PASSAGE_BATCH]
-        for passage, prediction in zip(batch, predict([p.text for p in batch])):
+        for at, (passage, prediction) in enumerate(zip(batch, predict([p.text for p in batch])), start):
             kind, heading = C.boilerplate(passage.text), C.heading_like(passage.text)
             for label, score in prediction.get("scores", {}).items():
                 if score < floor or not _operative_for(label, passage, kind, heading) or C.denies(label, passage.text):
                     continue
                 shape = C.CATEGORIES[label][0]
                 rank = score
+                shown = preamble_run(passages, at) if label == "Parties" else passage
                 if shape in VALUE_SHAPES:  # the operative clause states the value; a passage that only names the topic does not
-                    rank += 0.05 if normalisers.answer_for(shape, passage.text) else -0.1
+                    rank += 0.05 if normalisers.answer_for(shape, shown.text) else -0.1
                 if label not in best or rank > best[label][0]:
-                    best[label] = (rank, float(score), passage)
+                    best[label] = (rank, float(score), shown)
     terms = []
     for label in C.LABELS:  # CUAD's order: parties and dates first, as a lawyer reads them
         if label not in best:
@@ -148,6 +166,20 @@ def _title_line(sents, title: str) -> int | None:
         if (title and " ".join(words).lower() == " ".join(title.split()).lower()) or (words and len(words) <= 25 and not s.text.rstrip().endswith((".", "!", "?"))):
             return i
     return None
+
+
+def _fallback_title(sents) -> str:
+    """Without a Document Name: the first agreement heading of the opening, else its first short line that is not an
+    exhibit number or letterhead, else nothing (never a run of preamble)."""
+    opening = sents[:12]
+    for s in opening:
+        found = normalisers.title(s.text)
+        if found:
+            return found
+    for s in opening:
+        if C.heading_like(s.text) and C.boilerplate(s.text) is None and not re.match(r"^\s*(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\b", s.text, re.I):
+            return " ".join(s.text.split())[:120]
+    return ""
 
 
 def _opening_end(sents, terms) -> int:
@@ -230,7 +262,7 @@ def analyse(text: str, pages: list[dict], models: Models, *, doc_type: str = "au
     doc_title = next((a["answer"] for a in answers if a["key"] == "title"), None)
     result = {
         "doc_type": doc_type, "doctype_score": doctype_score,
-        "title": doc_title or title or (sents[title_line].text[:120] if title_line is not None else (sents[0].text[:120] if sents else "")),
+        "title": doc_title or title or _fallback_title(sents),
         "pages": len(pages), "summary": [cite(i) for i in chosen], "tldr": None, "structured": {},
         "key_terms": terms, "risks": flags, "answers": answers, "unreadable_pages": sorted(unreadable),
         "headings": [{"number": h.number, "title": h.title, "start": h.start, "end": h.end, "page": page_at(h.start)} for h in heads[:200]],

@@ -65,28 +65,39 @@ def duration(text: str, *, near: str | None = None) -> str | None:
     return f"{n} {unit}" if n != 1 else f"1 {unit[:-1]}"
 
 
+# Where a party's name ends and its description begins: an address (a line break, a street number), "c/o",
+# "a Delaware corporation", "with its principal office", "whose registered office", "incorporated under".
+_PARTY_TAIL = re.compile(r"\n|\s*\(|\s\d{1,6}\s+[A-Z]|\s(?:a|an)\s|,?\s+(?:with (?:an|its) (?:office|principal|registered)|with offices\b|whose\b|having (?:its|an)\b|located at\b|c/o\b"
+                         r"|incorporated\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"\b(?:shall|are|is|hereinafter|may|will|made|dated)\b")
+_ENUMERATOR = r"\s*\((?:[a-h]|i{1,3}|iv|vi{0,3})\)\s*"
+
+
 def parties(text: str) -> list[str]:
-    """Party names from an opening like 'between Acme Inc. ("Acme") and Beta LLC ("Beta")'."""
+    """Party names from an opening like 'between Acme Inc. ("Acme") and Beta LLC ("Beta")' (or 'by and among (a) ..., (b) ...')."""
     # A full stop ends the preamble, but not the one of "Inc." or "Corp."
-    m = re.search(r"\bbetween\b(?P<body>.{3,500}?)(?:(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bL\.P)(?<!\bN\.A)\.\s|$|\bwhereas\b|\brecitals\b)",
+    m = re.search(r"\b(?:between|among)\b(?P<body>.{3,800}?)(?:(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bL\.P)(?<!\bN\.A)(?<!\bS\.A)(?<!\b[A-Z])\.\s|$|\bwhereas\b|\brecitals\b)",
                   text, re.IGNORECASE | re.DOTALL)
     body = m.group("body") if m else text
     names = []
-    for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;)\s*", body):
-        piece = re.sub(r"\([^)]*\)", "", piece)  # drop ("Acme") nicknames and addresses in brackets
+    for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;|" + _ENUMERATOR + r")\s*", body):
+        piece = re.sub(r"\([^)]*\)", "", piece).strip()  # drop ("Acme") nicknames and addresses in brackets
+        piece = _PARTY_TAIL.split(piece, maxsplit=1)[0]
         piece = re.split(r",\s*(?:a|an)\s|\s(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership)"
-                         r"|,(?!\s*(?:Inc|LLC|L\.L\.C|Ltd|L\.?P|LLP|Corp|Co|N\.A|S\.A|GmbH|PLC|plc|Limited)\b)", piece)[0]
-        piece = piece.strip(" ,:;\"'\u201c\u201d")
-        if piece.endswith(".") and not piece.endswith(("Inc.", "Corp.", "Ltd.", "Co.", "L.P.", "N.A.", "S.A.")):
+                         r"|,(?!\s*(?i:Inc|LLC|L\.L\.C|Ltd|L\.?P|LLP|Corp|Co|N\.A|S\.A|GmbH|PLC|Limited)\b)", piece)[0]
+        piece = piece.strip(" ,:;\"'\u201c\u201d\n")
+        if piece.endswith(".") and not piece.lower().endswith(("inc.", "corp.", "ltd.", "co.", "l.p.", "n.a.", "s.a.")):
             piece = piece[:-1]
+        if _NOT_A_NAME.search(piece):
+            continue  # "Licensor and Licensee are hereinafter ...": a sentence about the parties, not a party
         if piece and piece[0].isupper() and len(piece) < 120 and not piece.lower().startswith(("the parties", "each", "this")):
             names.append(" ".join(piece.split()))
     return list(dict.fromkeys(names))[:6]
 
 
-_TITLE = re.compile(r"(?:(?:[A-Z][A-Z0-9'&\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
+_TITLE = re.compile(r"(?:\b(?!(?:THIS|AGREEMENT|CONTRACT)\b)(?:[A-Z][A-Z0-9'&/\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
 _TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
-_NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
+_NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|FORM\s+OF\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
 
 
 _REFERENCE = re.compile(
@@ -99,8 +110,8 @@ def title(text: str) -> str | None:
     for m in list(_TITLE.finditer(text)) or list(_TITLE_CASE.finditer(text)):
         if _REFERENCE.search(m.group(0)):
             continue  # "... PORTIONS OF THIS AGREEMENT" refers to the agreement, it is not its title
-        name = _NOT_TITLE_WORDS.sub("", " ".join(m.group(0).split())).strip(" ,")
-        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", name)  # an exhibit's number left over ("Exhibit 10.1")
+        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", " ".join(m.group(0).split()))  # an exhibit's number ("Exhibit 10.1")
+        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", _NOT_TITLE_WORDS.sub("", name)).strip(" ,")
         if len(name.split()) >= 2 and len(name) <= 120:
             return name
     return None

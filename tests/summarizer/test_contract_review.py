@@ -185,3 +185,54 @@ def test_a_title_is_the_agreements_name_never_an_exhibit_number_or_a_reference_t
     from summarizer.pipeline.normalisers import title
 
     assert title(heading) == expected
+
+
+# A preamble laid out on lines, as filed contracts often are: the splitter cuts it after "and" and the second party
+# follows with its street address, no nickname in brackets.
+PREAMBLE_ON_LINES = """EXHIBIT 4.2
+
+RESELLER AGREEMENT         Brightwater Audio, Inc. 12 Harbor Road Suite # 7 Portland, OR 97201 Tel: (503) 555-0188
+
+This Agreement is effective 3/1/99 ("Effective Date") between Brightwater Audio, Inc. ("Brightwater"), and
+
+Koru Systems Limited 45 Quay Street Auckland 1010 New Zealand
+
+1. Appointment. Brightwater appoints Reseller as a reseller of the Products in New Zealand.
+
+2. Law. This Agreement will be governed by the laws of California.
+"""
+
+
+def test_a_preamble_cut_after_and_still_names_the_second_party_without_its_address():
+    parties = answers_of(PREAMBLE_ON_LINES)["parties"]
+    assert [p["name"] for p in parties["answer"]] == ["Brightwater Audio, Inc.", "Koru Systems Limited"]
+    assert parties["answer"][0]["role"] == "Brightwater"
+    assert "Koru Systems Limited" in PREAMBLE_ON_LINES[parties["start"]:parties["end"]]  # the citation covers both lines
+
+
+def test_a_preamble_with_addresses_is_not_letterhead_and_by_and_among_lists_each_party():
+    text = ("SHAREHOLDERS AGREEMENT\n\nTHIS SHAREHOLDERS AGREEMENT (this \"Agreement\"), entered into on the 2nd day of May 2011, by and among "
+            "(a) Lumen Holdings S.A. (\"Lumen\"), a company incorporated in Luxembourg, with its principal place of business at 6 rue Neuve, "
+            "L-1520 Luxembourg, (b) Tarn Media Limited (\"Tarn\"), a company organised in England, and (c) Ostrava Capital GmbH (\"Ostrava\").\n\n"
+            "1. Shares. Each party shall hold its shares as set out in Schedule 1.\n")
+    assert C.boilerplate(text.split("\n\n")[1]) is None
+    names = [p["name"] for p in answers_of(text)["parties"]["answer"]]
+    assert names == ["Lumen Holdings S.A.", "Tarn Media Limited", "Ostrava Capital GmbH"]
+
+
+@pytest.mark.parametrize(("opening", "expected"), [
+    ("Exhibit 99.4 STRATEGIC ALLIANCE AGREEMENT THIS STRATEGIC ALLIANCE AGREEMENT (the \"Agreement\"), made effective as of May 1, 2015", "STRATEGIC ALLIANCE AGREEMENT"),
+    ("ENDORSEMENT AGREEMENT THIS ENDORSEMENT AGREEMENT is made on June 1, 2000", "ENDORSEMENT AGREEMENT"),
+    ("Exhibit 10.3 FORM OF SUPPLIER/SUBCONTRACTOR CONTRACT", "SUPPLIER/SUBCONTRACTOR CONTRACT"),
+])
+def test_a_title_run_into_its_preamble_is_cut_at_the_agreements_name(opening, expected):
+    from summarizer.pipeline.normalisers import title
+
+    assert title(opening) == expected
+
+
+def test_without_a_recognisable_name_the_title_is_a_heading_never_an_exhibit_number_or_the_preamble():
+    text = ("EXHIBIT 10.8\n\nMaster Terms\n\nThe Licensor and the Licensee are sometimes referred to herein separately as a \"party\". "
+            "The Licensee shall pay the fees in Schedule 2.\n")
+    assert analyse(text, doc_type="contract")["title"] == "Master Terms"
+    assert analyse("EXHIBIT 10.8\n\nThe Licensee shall pay the fees in Schedule 2 within thirty days.\n", doc_type="contract")["title"] == ""
