@@ -215,13 +215,7 @@ class AppointmentListApi(GenericAPIView):
     def post(self, request):
         data = self.ChatbotBookInput(data=request.data)
         data.is_valid(raise_exception=True)
-        from chatbot.models import Provider
-
-        provider = Provider.objects.filter(pk=data.validated_data["provider"], active=True).first()
-        if provider is None:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"provider": [f"No provider #{data.validated_data['provider']} takes appointments."]})
+        provider = selectors.provider_bookable(pk=data.validated_data["provider"])
         appointment = services.appointment_book(
             patient=request.user, provider=provider, start=data.validated_data["start"], reason=data.validated_data["reason"]
         )
@@ -345,13 +339,9 @@ class RatingApi(GenericAPIView):
 
     @extend_schema(request=ChatbotRatingInput, responses={200: ChatbotRatingInput}, operation_id="chatbot_reply_rate")
     def post(self, request, pk: int):
-        from django.shortcuts import get_object_or_404
-
-        from chatbot.models import Message
-
         data = self.ChatbotRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        rating = services.reply_rate(user=request.user, message=get_object_or_404(Message, pk=pk), score=data.validated_data["score"])
+        rating = services.reply_rate(user=request.user, message=selectors.staff_message_get(pk=pk), score=data.validated_data["score"])
         return Response({"score": rating.score})
 
 
@@ -371,11 +361,7 @@ class PreferenceApi(GenericAPIView):
 
     @extend_schema(request=ChatbotPreferenceInput, responses={201: ChatbotPreferenceOutput}, operation_id="chatbot_reply_prefer")
     def post(self, request, pk: int):
-        from django.shortcuts import get_object_or_404
-
-        from chatbot.models import Message
-
         data = self.ChatbotPreferenceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        counts = services.reply_prefer(user=request.user, message=get_object_or_404(Message, pk=pk), chosen=data.validated_data["chosen"])
+        counts = services.reply_prefer(user=request.user, message=selectors.staff_message_get(pk=pk), chosen=data.validated_data["chosen"])
         return Response(counts, status=status.HTTP_201_CREATED)

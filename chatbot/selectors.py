@@ -50,6 +50,16 @@ def provider_get(*, pk: int) -> Provider:
     return get_object_or_404(Provider, pk=pk, active=True)
 
 
+def provider_bookable(*, pk: int) -> Provider:
+    """A provider who takes appointments; a booking request naming anyone else is the request's error (400)."""
+    from django.core.exceptions import ValidationError
+
+    provider = Provider.objects.filter(pk=pk, active=True).first()
+    if provider is None:
+        raise ValidationError({"provider": [f"No provider #{pk} takes appointments."]})
+    return provider
+
+
 def article_get(*, source_id: str) -> Article:
     from django.shortcuts import get_object_or_404
 
@@ -86,6 +96,13 @@ def staff_conversation_get(*, pk: int) -> Conversation:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Conversation.objects.select_related("owner"), pk=pk)
+
+
+def staff_message_get(*, pk: int) -> Message:
+    """Any conversation's message, for staff rating or comparing replies (the views check the role)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Message.objects.select_related("conversation", "output"), pk=pk)
 
 
 def reply_day(message: Message) -> date:

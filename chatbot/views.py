@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from annotation.privacy import audit_unmasked_view, shown_to
 from chatbot import forms, selectors, services
 from chatbot.api import ics_response
-from chatbot.models import Message
 from suite import access
 from suite import roles as R
 from suite.forms import add_service_errors
@@ -129,7 +128,7 @@ def inbox_conversation(request, pk: int):
 @access.staff_required
 def reply_review(request, pk: int):
     """A staff rating (1-5) or a choice between the reply's candidates, from the inbox page."""
-    message = get_object_or_404(Message, pk=pk)
+    message = selectors.staff_message_get(pk=pk)
     try:
         if "score" in request.POST:
             services.reply_rate(user=request.user, message=message, score=int(request.POST["score"]))

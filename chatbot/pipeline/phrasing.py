@@ -15,14 +15,21 @@ def configured_model_name() -> str:
     return getattr(settings, "CHATBOT_LLM", "") or os.environ.get("CHATBOT_LLM", "")
 
 
+def llm_timeout() -> float:
+    """Seconds a reply may wait for the configured LLM before it is answered without it."""
+    return float(getattr(settings, "CHATBOT_LLM_TIMEOUT", 0) or os.environ.get("CHATBOT_LLM_TIMEOUT", "") or 15)
+
+
 def chat_model():
-    """The configured LangChain chat model, or None (the default: answers are composed from passages)."""
+    """The configured LangChain chat model, or None (the default: answers are composed from passages). An
+    OpenAI-compatible server of your own is "openai:MODEL" with OPENAI_BASE_URL. One try with a timeout: a
+    patient waits seconds at most, never a client library's default of minutes with retries."""
     name = configured_model_name()
     if not name:
         return None
     from langchain.chat_models import init_chat_model
 
-    return init_chat_model(name)
+    return init_chat_model(name, timeout=llm_timeout(), max_retries=0)
 
 
 def chat_model_or_none():

@@ -26,6 +26,8 @@ from suite.ml import services as ml_services
 logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 SEARCH_DAYS = 14
+# Intents answered from the knowledge base; their answer is prepared before the conversation row is locked.
+ANSWERING_INTENTS = ("question", "symptom_report", "other")
 YES = re.compile(r"^\s*(?:yes|yep|yeah|yup|sure|ok|okay|confirm|please do|book it|go ahead|that works|sounds good|y)\b", re.IGNORECASE)
 NO = re.compile(r"^\s*(?:no|nope|nah|don't|do not|never ?mind|not now|n)\b", re.IGNORECASE)
 SPECIALTY_WORDS = {
@@ -397,10 +399,10 @@ def _respond(turn: Turn, conversation: Conversation, user) -> None:
         turn.parts.append("I have asked a member of our staff to read this conversation. Their reply will appear here.")
     elif turn.intent == "greeting":
         turn.parts.append("Hello! Ask me a health question, tell me about a symptom, or ask me to book an appointment.")
-    elif turn.triage.level != "emergency" or turn.intent == "question":
+    elif (turn.triage.level != "emergency" or turn.intent == "question") and turn.prepared is not None:
         if turn.triage.level == "urgent":
             turn.parts.append(URGENT_REPLY)
-        _use_answer(turn, turn.prepared or _prepare_answer(turn, conversation, user), conversation)
+        _use_answer(turn, turn.prepared, conversation)
         if turn.intent == "symptom_report" and turn.triage.level in ("routine", "none"):
             turn.parts.append("If it gets worse or does not settle in a few days, I can book you an appointment: just ask.")
 
@@ -413,7 +415,7 @@ def message_send(*, user, conversation: Conversation, text: str) -> Message:
     started = time.perf_counter()
     turn = Turn(text=text, triage=triage_rules(text), intent="other")
     _read(turn)
-    if turn.intent in ("question", "symptom_report", "other"):
+    if turn.intent in ANSWERING_INTENTS:
         turn.prepared = _prepare_answer(turn, conversation, user)
     # The lock is held only for the few writes below: no ranking, no retrieval, no LLM call inside it.
     with transaction.atomic():
