@@ -1,12 +1,16 @@
 """Whether an answer or an imported item fits its kind: shape, labels, spans, options, ratings.
 
 Every write that stores an answer (a flag's correction, a submission, an adjudication, an import) asks here first.
+The shape of each task type's answers is its class's (`suite.ml.tasktypes`); what stays here is the annotation
+app's own: preferences between options, the rating rubric's feedback type, and an import item's envelope.
 """
 
 from django.core.exceptions import ValidationError
 
 from annotation.models import FeedbackType
 from suite.ml import kinds as K
+from suite.ml.tasktypes import rating_problem
+from suite.ml.tasktypes.base import is_whole_number
 
 
 def _check_result(kind: K.ModelKind, task_input, result, *, feedback_type: str | None = None) -> None:
@@ -14,17 +18,9 @@ def _check_result(kind: K.ModelKind, task_input, result, *, feedback_type: str |
     if feedback_type == FeedbackType.PREFERENCE:
         problem = _preference_problem(task_input, {"result": result})
     else:
-        problem = _rating_problem(feedback_type, result) or _answer_problem(kind, task_input, result)
+        problem = _rating_problem(feedback_type, result) or kind.answer_problem(task_input, result)
     if problem:
         raise ValidationError({"result": [problem]})
-
-
-# Task types whose input is one text; the others take a JSON object.
-_TEXT_INPUT = (K.CLASSIFICATION, K.MULTILABEL, K.TOKEN_CLASSIFICATION, K.SEQ2SEQ)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _preference_problem(task_input, answers: dict) -> str | None:
@@ -41,13 +37,13 @@ def _preference_problem(task_input, answers: dict) -> str | None:
             continue
         label = "" if field == "result" else f"{field}: "
         if isinstance(answer, dict) and set(answer) == {"chosen"}:
-            if not _is_int(answer["chosen"]) or not 0 <= answer["chosen"] < len(options):
+            if not is_whole_number(answer["chosen"]) or not 0 <= answer["chosen"] < len(options):
                 return f"{label}'chosen' must be an option's index, 0 to {len(options) - 1}, not {answer['chosen']!r}"
         elif isinstance(answer, dict) and set(answer) == {"ranking"}:
             ranking = answer["ranking"]
             if (
                 not isinstance(ranking, list)
-                or not all(map(_is_int, ranking))
+                or not all(map(is_whole_number, ranking))
                 or sorted(ranking) != list(range(len(options)))
             ):
                 return f"{label}a ranking lists every option's index once, best first"
@@ -57,42 +53,7 @@ def _preference_problem(task_input, answers: dict) -> str | None:
 
 
 def _rating_problem(feedback_type: str | None, answer) -> str | None:
-    if feedback_type == FeedbackType.RATING and not (_is_int(answer) and K.RATING_MIN <= answer <= K.RATING_MAX):
-        return f"a rating is a whole number from {K.RATING_MIN} to {K.RATING_MAX}, not {answer!r}"
-    return None
-
-
-def _answer_problem(kind: K.ModelKind, task_input, answer) -> str | None:
-    """Why an answer does not fit the kind: its shape, its labels, its spans, then the kind's own rules."""
-    task_type = kind.task_type
-    if task_type in (K.CLASSIFICATION, K.SEQ2SEQ) and not isinstance(answer, str):
-        return f"a {task_type} answer is text, not {answer!r}"
-    if task_type == K.MULTILABEL and not (isinstance(answer, list) and all(isinstance(a, str) for a in answer)):
-        return f"a multilabel answer is a list of labels, not {answer!r}"
-    if task_type == K.RANKING and (not isinstance(answer, (int, float)) or isinstance(answer, bool)):
-        return f"a ranking answer is a number, not {answer!r}"
-    if task_type == K.EXTRACTIVE_SUMMARY and not (
-        isinstance(answer, dict) and isinstance(answer.get("selected"), list)
-    ):
-        return "an extractive summary answer is {'selected': [sentence indices]}"
-    if task_type == K.TOKEN_CLASSIFICATION:
-        if not isinstance(answer, list):
-            return f"spans are a list of [start, end, label], not {answer!r}"
-        for span in answer:
-            if not (isinstance(span, list) and len(span) == 3 and _is_int(span[0]) and _is_int(span[1])):
-                return f"span {span!r} is not [start, end, label]"
-            if span[2] not in kind.labels:
-                return f"unknown label {span[2]!r} in span {span!r}; {kind.name} knows {list(kind.labels)}"
-            if not 0 <= span[0] < span[1] <= len(task_input):
-                return f"span {span!r} is outside the text, which has {len(task_input)} characters"
-    if task_type in (K.CLASSIFICATION, K.MULTILABEL):
-        unknown = [a for a in (answer if isinstance(answer, list) else [answer]) if a not in kind.labels]
-        if unknown:
-            return f"unknown label {unknown[0]!r}; {kind.name} knows {list(kind.labels)}"
-    try:
-        return kind.validate_example({"input": task_input, "target": answer})
-    except (TypeError, ValueError, KeyError, IndexError) as exc:
-        return f"the answer does not fit {kind.name}: {exc}"
+    return rating_problem(answer) if feedback_type == FeedbackType.RATING else None
 
 
 def import_feedback_type(*, kind: K.ModelKind, item: dict) -> str:
@@ -120,15 +81,12 @@ def import_item_problem(*, kind: K.ModelKind, item) -> str | None:
         return _preference_problem(task_input, answers)
     if feedback_type != kind.feedback_type:
         return f"{kind.name} takes {kind.feedback_type!r} or 'preference' items, not {feedback_type!r}"
-    if kind.task_type in _TEXT_INPUT:
-        if not isinstance(task_input, str) or not task_input.strip():
-            return "the input must be non-empty text"
-    elif not isinstance(task_input, dict):
-        return f"a {kind.task_type} input is a JSON object"
+    if problem := kind.task.input_problem(task_input):
+        return problem
     if answers["result"] is not None and (problem := _rating_problem(feedback_type, answers["result"])):
         return problem
     for field, answer in answers.items():
-        problem = None if answer is None else _answer_problem(kind, task_input, answer)
+        problem = None if answer is None else kind.answer_problem(task_input, answer)
         if problem:
             return problem if field == "result" else f"prediction: {problem}"
     return None

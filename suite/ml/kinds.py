@@ -116,6 +116,16 @@ class ModelKind:
             return "an example needs 'input' and 'target'"
         return self.task.example_problem(example, self.labels)
 
+    def answer_problem(self, task_input, answer) -> str | None:
+        """Why a person's answer does not fit this kind: its task type's shape and labels, then the kind's own rules."""
+        problem = self.task.answer_problem(answer, task_input=task_input, labels=self.labels, kind_name=self.name)
+        if problem:
+            return problem
+        try:
+            return self.validate_example({"input": task_input, "target": answer})
+        except (TypeError, ValueError, KeyError, IndexError) as exc:
+            return f"the answer does not fit {self.name}: {exc}"
+
     def evaluate(self, examples: list[dict], *, version=None, predictor=None) -> dict:
         """Metrics of `predictor` on `examples` (a kind may add its own); without one, of `version` as served."""
         if predictor is None:

@@ -10,7 +10,13 @@ import torch
 from suite.ml import kinds as K
 from suite.ml.engine.hparams import Hyperparameters
 from suite.ml.engine.loop import fit_loop
-from suite.ml.tasktypes import TASK_TYPES, rating_from_relevance, relevance_from_rating, task_type_for
+from suite.ml.tasktypes import (
+    TASK_TYPES,
+    rating_from_relevance,
+    rating_problem,
+    relevance_from_rating,
+    task_type_for,
+)
 
 LABELS = ("positive", "negative")
 SPAN_LABELS = ("SKILL", "TOOL")
@@ -114,7 +120,8 @@ def test_multilabel_targets_encode_to_label_vectors_and_decode_back_from_logits(
     assert items.targets.tolist() == [[0.0, 1.0], [1.0, 1.0]]
 
     decoded = task.decode((items.targets.numpy() * 2 - 1) * 5, LABELS)
-    assert [task.answer_from_prediction(p, "classification") for p in decoded] == [["negative"], ["positive", "negative"]]
+    answers = [task.answer_from_prediction(p, "classification") for p in decoded]
+    assert answers == [["negative"], ["positive", "negative"]]
 
 
 def test_ranking_pairs_are_one_text_and_ratings_round_trip_through_relevance():
@@ -157,7 +164,8 @@ def test_token_classification_has_bio_outputs_and_a_weighted_outside_tag():
 
 def test_label_mapping_renames_and_drops_labels_inside_each_answer_shape():
     mapped = {"competence": "SKILL", "good": "positive"}.get
-    assert task_type_for(K.TOKEN_CLASSIFICATION).relabel([[7, 13, "competence"], [18, 23, "x"]], mapped) == [[7, 13, "SKILL"]]
+    spans = [[7, 13, "competence"], [18, 23, "x"]]
+    assert task_type_for(K.TOKEN_CLASSIFICATION).relabel(spans, mapped) == [[7, 13, "SKILL"]]
     assert task_type_for(K.MULTILABEL).relabel(["good", "x", "good"], mapped) == ["positive"]
     assert task_type_for(K.CLASSIFICATION).relabel("x", mapped) is None
     assert task_type_for(K.SEQ2SEQ).relabel("good", mapped) == "good"  # a text answer has no labels
@@ -220,6 +228,18 @@ def test_label_studio_regions_read_back_as_the_same_answer(task_type, answer, ta
         return [[v["start"], v["end"], v["labels"][0]] for v in values["labels"]]
 
     assert task.from_labelstudio(values, spans=spans) == answer
+
+
+def test_a_rating_outside_the_rubric_is_refused():
+    assert rating_problem(3) is None
+    assert "a rating is a whole number from 1 to 5, not 6" == rating_problem(6)
+    assert rating_problem(2.5) and rating_problem(True)
+
+
+def test_a_kinds_answer_problem_is_its_task_types_shape_then_its_own_rules():
+    sentiment = K.get_kind("tests.sentiment")
+    assert sentiment.answer_problem("a fine meal", ["positive"]) == "a classification answer is text, not ['positive']"
+    assert sentiment.answer_problem("a fine meal", "positive") is None
 
 
 def test_scoring_no_examples_is_refused():

@@ -12,6 +12,7 @@ from suite.ml.tasktypes.ranking import (
     Ranking,
     pair_text,
     rating_from_relevance,
+    rating_problem,
     relevance_from_rating,
 )
 from suite.ml.tasktypes.seq2seq import Seq2Seq
@@ -50,6 +51,7 @@ __all__ = [
     "TrainingItems",
     "pair_text",
     "rating_from_relevance",
+    "rating_problem",
     "relevance_from_rating",
     "summary_selection",
     "task_type_for",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from suite.ml import metrics as M
-from suite.ml.tasktypes.base import TaskType
+from suite.ml.tasktypes.base import TaskType, is_whole_number
 
 RATING_MIN, RATING_MAX = 1, 5
 
@@ -19,6 +19,13 @@ def rating_from_relevance(score) -> int:
     """A model's relevance (0..1) as the rating a task is pre-filled with."""
     clipped = min(max(float(score), 0.0), 1.0)
     return int(round(RATING_MIN + clipped * (RATING_MAX - RATING_MIN)))
+
+
+def rating_problem(answer) -> str | None:
+    """Why an answer is not a rating on the rubric, or None."""
+    if is_whole_number(answer) and RATING_MIN <= answer <= RATING_MAX:
+        return None
+    return f"a rating is a whole number from {RATING_MIN} to {RATING_MAX}, not {answer!r}"
 
 
 def pair_text(query: str, candidate: str, sep: str) -> str:
