@@ -341,6 +341,7 @@ class DoccanoExporter(Exporter):
 
     name = "doccano"
     description = "doccano JSONL: {id, text, label} with spans [start, end, label], category lists or text answers."
+
     def check(self, kind, options):
         if not kind.task.label_list_form:
             raise FormatError("", f"doccano holds spans, categories and text answers; {kind.name} is a {kind.task_type} kind")
