@@ -18,9 +18,10 @@ import numpy as np
 from chatbot.pipeline.triage import LEVELS, RANK
 
 TRAINING_FILE = Path(__file__).resolve().parent.parent / "data" / "triage_training.jsonl"
-# P(emergency) at or above which a message (or one of its clauses) is an emergency; bench/chatbot.py measures
-# recall and false alarms on the frozen list, chosen on a validation slice of the training messages.
-EMERGENCY_THRESHOLD = 0.35
+# P(emergency) at or above which a message (or one of its clauses) is an emergency: the lowest threshold with the
+# fewest false alarms at recall >= 0.98 on the first frozen list (the validation list; swept 0.30-0.70 on 2026-12-02);
+# bench/chatbot.py --triage-only tests it on the blind list, which no choice looked at.
+EMERGENCY_THRESHOLD = 0.45
 URGENT_THRESHOLD = 0.5
 
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+-\s+|,\s*(?:but|and|also|so)\s+|\b(?:but|also|by the way|btw|anyway)\b", re.IGNORECASE)
