@@ -35,38 +35,46 @@ def _clean(record: dict, where: str) -> dict:
 
 
 def articles_import(records) -> dict:
-    """Create or update articles by source id, in batches; unchanged ones are left alone (and not re-embedded)."""
+    """Create or update articles by source id, in one transaction (a bad record anywhere leaves nothing half-imported),
+    written in batches; unchanged ones are left alone (and not re-embedded)."""
+    from django.utils import timezone
+
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     batch = []
+    fields = None
 
     def flush():
+        nonlocal fields
         by_id = {a["source_id"]: a for a in batch}  # the last record of a source id wins
-        with transaction.atomic():
-            existing = {a.source_id: a for a in Article.objects.filter(source_id__in=list(by_id))}
-            new, changed = [], []
-            for sid, data in by_id.items():
-                article = existing.get(sid)
-                if article is None:
-                    new.append(Article(**data))
-                elif article.content_hash != data["content_hash"]:
-                    for field, value in data.items():
-                        setattr(article, field, value)
-                    changed.append(article)
-                else:
-                    counts["unchanged"] += 1
-            Article.objects.bulk_create(new, batch_size=500)
-            for article in changed:
-                article.save()  # save() stamps updated_at, which tells every process to refresh its index
-            counts["created"] += len(new)
-            counts["updated"] += len(changed)
+        existing = {a.source_id: a for a in Article.objects.filter(source_id__in=list(by_id))}
+        new, changed = [], []
+        now = timezone.now()  # bulk_update skips auto_now: the stamp that tells every process to refresh is set here
+        for sid, data in by_id.items():
+            article = existing.get(sid)
+            if article is None:
+                new.append(Article(**data))
+            elif article.content_hash != data["content_hash"]:
+                for field, value in data.items():
+                    setattr(article, field, value)
+                article.updated_at = now
+                changed.append(article)
+            else:
+                counts["unchanged"] += 1
+        Article.objects.bulk_create(new, batch_size=500)
+        if changed:
+            fields = fields or [*batch[0].keys(), "updated_at"]
+            Article.objects.bulk_update(changed, fields, batch_size=500)
+        counts["created"] += len(new)
+        counts["updated"] += len(changed)
         batch.clear()
 
-    for where, record in records:
-        batch.append(_clean(record, where))
-        if len(batch) >= IMPORT_BATCH:
+    with transaction.atomic():
+        for where, record in records:
+            batch.append(_clean(record, where))
+            if len(batch) >= IMPORT_BATCH:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     return counts
 
 

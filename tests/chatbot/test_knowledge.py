@@ -92,3 +92,27 @@ def test_a_running_process_answers_from_an_index_another_process_imported_withou
     monkeypatch.setattr("chatbot.services.knowledge.build", lambda *a, **k: pytest.fail("the serving process embedded"))
     docs = knowledge_retriever(k=3, foci={"chilblain"}).invoke("how do I treat chilblains")
     assert docs and docs[0].metadata["source_id"] == "kb-chilblains"
+
+
+def test_a_bad_record_late_in_a_file_leaves_nothing_half_imported(tmp_path):
+    from chatbot.services.knowledge import IMPORT_BATCH
+
+    good = [{"title": f"Article {i}", "body": f"Body {i}.", "source_id": f"bulk-{i}"} for i in range(IMPORT_BATCH + 5)]
+    lines = [json.dumps(r) for r in good] + ['{"title": "no body", "source_id": "broken"}']
+    (tmp_path / "kb.jsonl").write_text("\n".join(lines) + "\n")
+    before = Article.objects.count()
+    with pytest.raises(CommandError, match=f"line {len(lines)}: an article needs"):
+        call_command("import_kb", "jsonl", str(tmp_path / "kb.jsonl"), stdout=StringIO())
+    assert Article.objects.count() == before and not Article.objects.filter(source_id__startswith="bulk-").exists()
+
+
+def test_a_changed_article_is_updated_in_bulk_and_stamped_as_changed(tmp_path):
+    path = tmp_path / "kb.jsonl"
+    path.write_text(json.dumps({"title": "Gout", "body": "Gout is a kind of arthritis.", "source_id": "gout-1"}) + "\n")
+    articles_import(jsonl_records(path))
+    first = Article.objects.get(source_id="gout-1")
+    path.write_text(json.dumps({"title": "Gout", "body": "Gout is an inflammatory arthritis.", "source_id": "gout-1"}) + "\n")
+    assert articles_import(jsonl_records(path)) == {"created": 0, "updated": 1, "unchanged": 0}
+    again = Article.objects.get(source_id="gout-1")
+    assert again.body == "Gout is an inflammatory arthritis." and again.updated_at > first.updated_at
+    assert again.content_hash != first.content_hash
