@@ -7,7 +7,7 @@ class AnnotationConfig(AppConfig):
     verbose_name = "Annotation"
 
     def ready(self):
-        from annotation.selectors import annotation_examples
+        from annotation.selectors.examples import annotation_examples
         from suite.ml.services import example_source_register
 
         # suite.ml reads accepted annotations through this hook; it never imports this app.

@@ -6,9 +6,8 @@ from django.views.decorators.http import require_POST
 from resumes import selectors, services
 from resumes.forms import JudgeForm, ProfileForm, UploadForm
 from resumes.models import Recommendation, Resume
-from resumes.pipeline.charts import bar_chart
 from resumes.services.matching import insights, profile_dict
-from suite import access
+from suite import access, charts
 from suite import roles as R
 from suite.forms import add_service_errors
 
@@ -59,8 +58,11 @@ def detail(request, pk):
         context.update({
             "profile": profile, "form": form, "recommendations": rows, **facts,
             "skill_groups": [(labels[kind], groups[kind]) for kind in ("tech", "job", "soft") if kind in groups],
-            "trend_chart": bar_chart([(f"{t['skill']}{' ★' if t['hot'] else ''}", t["share"], "hot" if t["hot"] else "")
-                                      for t in trends["skills"]]),
+            "trend_chart": charts.bar_chart(
+                [(f"{t['skill']}{' ★' if t['hot'] else ''}", [("", t["share"], "hot" if t["hot"] else "")])
+                 for t in trends["skills"]],
+                scale_max=1, percent=True, bar_height=18, group_gap=6, top=6,
+            ),
         })
     return render(request, "resumes/detail.html", context)
 

@@ -5,12 +5,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter
-from annotation.models import Annotation, AnnotationTask, ExportJob
-from annotation.selectors import export_rows
+from annotation.models import AnnotationTask, ExportJob
+from annotation.selectors.exports import export_rows, export_task_ids
 from annotation.services.kinds import _model_kind
 from suite import access
 from suite.ml import kinds as K
@@ -78,35 +77,7 @@ def _has_label(result, label: str) -> bool:
 
 def _filtered_rows(rows, *, kind: str, filters: dict):
     """Rows that pass the filters; the database picks the tasks, the label is read from each answer."""
-    import datetime
-
-    from django.db.models import Q
-    from django.db.models.functions import Coalesce, TruncDate
-
-    db_filters = {k: v for k, v in filters.items() if k != "label"}
-    allowed = None
-    if db_filters:
-        tasks = AnnotationTask.objects.filter(kind=kind)
-        if "status" in db_filters:
-            tasks = tasks.filter(status__in=db_filters["status"])
-        if "annotator" in db_filters:
-            who = db_filters["annotator"]
-            tasks = tasks.filter(
-                Exists(
-                    Annotation.objects.filter(task=OuterRef("pk")).filter(
-                        Q(annotator__username=who)
-                        | Q(external_annotator=who)
-                        | Q(external_annotator=f"labelstudio:{who}")
-                    )
-                )
-            )
-        if "since" in db_filters or "until" in db_filters:
-            tasks = tasks.annotate(day=TruncDate(Coalesce("accepted_at", "created_at")))
-            if "since" in db_filters:
-                tasks = tasks.filter(day__gte=datetime.date.fromisoformat(db_filters["since"]))
-            if "until" in db_filters:
-                tasks = tasks.filter(day__lte=datetime.date.fromisoformat(db_filters["until"]))
-        allowed = set(tasks.values_list("pk", flat=True))
+    allowed = export_task_ids(kind=kind, filters=filters)
     for row in rows:
         if allowed is not None and row["task"] not in allowed:
             continue

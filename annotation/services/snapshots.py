@@ -1,6 +1,6 @@
 """Snapshots: accepted annotations of a kind frozen into an immutable dataset for training."""
 
-from annotation.selectors import accepted_examples
+from annotation.selectors.examples import accepted_examples
 from suite.ml import services as ml_services
 
 

@@ -1,5 +1,4 @@
 """Staff pages of the model runtime: kinds, a kind's versions and runs, a run's progress; thin over the services."""
-import math
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,16 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from suite import access
+from suite import access, charts
 from suite.ml import kinds as K
 from suite.ml import selectors, services
 from suite.ml.api import TrainingRunOutput
 from suite.ml.forms import PromoteForm, RollbackForm, RunStartForm, strategy_defaults
 from suite.ml.models import TrainingRun
 
-# Plot geometry; static/suite/ml.js draws the same plots from the run's JSON while a run is live.
-PLOT_WIDTH, PLOT_HEIGHT = 480, 200
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52, 14, 12, 30
+# A run's per-epoch plots (suite.charts draws every chart); ml.js fetches the page again to refresh them live.
+PLOT_FRAME = charts.Frame(width=480, height=200, left=52, right=14)
 
 
 def _kind_or_404(name: str) -> K.ModelKind:
@@ -38,40 +36,14 @@ def _test_metric(version, metric: str):
     return (version.metrics.get("test") or {}).get(metric) if version else None
 
 
-def _tick(value: float) -> str:
-    return f"{value:.3g}"
-
-
-def line_plot(values: list, *, best: int | None = None, unit_range: bool = False) -> dict:
-    """Coordinates of a per-epoch line plot in a PLOT_WIDTH x PLOT_HEIGHT box; epochs without a value are skipped."""
-    n = len(values)
-    points = [(i + 1, float(v)) for i, v in enumerate(values) if isinstance(v, (int, float)) and math.isfinite(v)]
-    if not points:
-        return {"points": []}
-    ys = [v for _, v in points]
-    low, high = min(0.0, min(ys)), max(ys)
-    if unit_range and high <= 1:
-        high = 1.0
-    if high <= low:
-        high = low + 1.0
-    width, height = PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, PLOT_HEIGHT - PLOT_TOP - PLOT_BOTTOM
-
-    def x(epoch):
-        return PLOT_LEFT + (width * (epoch - 1) / (n - 1) if n > 1 else width / 2)
-
-    def y(value):
-        return PLOT_TOP + height * (1 - (value - low) / (high - low))
-
-    step = math.ceil(n / 10)
-    radius = "2.5" if n > 30 else "4"
-    return {
-        "left": PLOT_LEFT, "right": PLOT_WIDTH - PLOT_RIGHT, "top": PLOT_TOP, "bottom": PLOT_HEIGHT - PLOT_BOTTOM,
-        "polyline": " ".join(f"{x(e):.1f},{y(v):.1f}" for e, v in points),
-        "points": [{"epoch": e, "x": f"{x(e):.1f}", "y": f"{y(v):.1f}", "label": f"{v:.4f}", "best": e == best, "r": radius}
-                   for e, v in points],
-        "yticks": [{"y": f"{y(v):.1f}", "label": _tick(v)} for v in (low, (low + high) / 2, high)],
-        "xticks": [{"x": f"{x(e):.1f}", "label": e} for e in range(1, n + 1) if (e - 1) % step == 0],
-    }
+def epoch_plot(values: list, *, best: int | None = None, unit_range: bool = False) -> dict:
+    """A per-epoch line plot; epochs without a value are skipped, the best epoch's dot is marked."""
+    epochs = list(range(1, len(values) + 1))
+    return charts.line_chart(
+        epochs, [("", values, "")], frame=PLOT_FRAME, unit_range=unit_range,
+        best=best - 1 if best else None, point_title=lambda epoch, _, value: f"epoch {epoch}: {value:.4f}",
+        empty="No epochs yet",
+    )
 
 
 def _scalars(metrics: dict, names) -> dict:
@@ -87,14 +59,6 @@ def index(request):
     return render(request, "ml/index.html", {"kinds": rows})
 
 
-def _label_bars(counts: dict) -> list[dict]:
-    """Label balance of a snapshot as shares of its largest label, for small bars."""
-    top = max(counts.values(), default=0)
-    total = sum(counts.values()) or 1
-    return [{"label": k, "n": n, "width": round(100 * n / top) if top else 0, "share": round(100 * n / total)}
-            for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-
-
 def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None, rollback_form=None, snapshot_errors=(), status=200):
     production = selectors.production_version(kind=kind.name)
     candidate = selectors.alias_version(kind=kind.name, alias="candidate")
@@ -105,7 +69,7 @@ def _kind_page(request, kind: K.ModelKind, *, start_form=None, promote_form=None
     runs = list(selectors.run_list(kind=kind.name).select_related("version")[:25])
     snapshots = list(selectors.snapshot_list(kind=kind.name)[:25])
     for snapshot in snapshots:
-        snapshot.bars = _label_bars(snapshot.label_counts)
+        snapshot.bars = charts.share_bars(snapshot.label_counts)
     for run in runs:
         run.primary = (run.test_metrics or {}).get(kind.primary_metric)
     context = {
@@ -198,8 +162,8 @@ def _run_page(request, run: TrainingRun, *, errors=(), status=200):
         "metric_names": names,
         "percent": round(run.progress * 100),
         "epochs": epochs,
-        "loss_plot": line_plot([e.get("train_loss") for e in run.epochs], best=run.best_epoch),
-        "metric_plot": line_plot(
+        "loss_plot": epoch_plot([e.get("train_loss") for e in run.epochs], best=run.best_epoch),
+        "metric_plot": epoch_plot(
             [(e.get("validation") or {}).get(metric) for e in run.epochs], best=run.best_epoch, unit_range=True
         ),
         "results": [

@@ -1,9 +1,9 @@
 // Model pages: a run page follows its run live (polls the run's JSON while queued or running),
-// and the start-run form shows the chosen strategy's defaults. The plot geometry matches suite/ml/views.py.
+// and the start-run form shows the chosen strategy's defaults. The plots are drawn on the server (suite/charts.py),
+// so when an epoch finishes the page is fetched again and its plots replace the old ones: no geometry here.
 (function () {
   "use strict";
 
-  var W = 480, H = 200, LEFT = 52, RIGHT = 14, TOP = 12, BOTTOM = 30;
   var POLL_MS = 1000;
 
   function el(id) { return document.getElementById(id); }
@@ -18,44 +18,27 @@
     return typeof value === "number" && isFinite(value) ? value.toFixed(digits) : "—";
   }
 
-  function tick(value) { return String(Number(value.toPrecision(3))); }
-
   function when(iso) { return iso ? iso.slice(0, 19).replace("T", " ") : "—"; }
 
-  function plotMarkup(values, best, unitRange) {
-    var n = values.length, points = [];
-    values.forEach(function (v, i) {
-      if (typeof v === "number" && isFinite(v)) points.push([i + 1, v]);
-    });
-    if (!points.length) return '<text class="empty" x="240" y="100" text-anchor="middle">No epochs yet</text>';
-    var ys = points.map(function (p) { return p[1]; });
-    var low = Math.min(0, Math.min.apply(null, ys)), high = Math.max.apply(null, ys);
-    if (unitRange && high <= 1) high = 1;
-    if (high <= low) high = low + 1;
-    var width = W - LEFT - RIGHT, height = H - TOP - BOTTOM, right = W - RIGHT, bottom = H - BOTTOM;
-    function x(epoch) { return LEFT + (n > 1 ? width * (epoch - 1) / (n - 1) : width / 2); }
-    function y(v) { return TOP + height * (1 - (v - low) / (high - low)); }
-    var out = '<line class="axis" x1="' + LEFT + '" y1="' + bottom + '" x2="' + right + '" y2="' + bottom + '"/>' +
-      '<line class="axis" x1="' + LEFT + '" y1="' + TOP + '" x2="' + LEFT + '" y2="' + bottom + '"/>';
-    [low, (low + high) / 2, high].forEach(function (v) {
-      var ty = y(v).toFixed(1);
-      out += '<line class="grid" x1="' + LEFT + '" y1="' + ty + '" x2="' + right + '" y2="' + ty + '"/>' +
-        '<text class="tick" x="' + (LEFT - 6) + '" y="' + ty + '" dy="4" text-anchor="end">' + tick(v) + "</text>";
-    });
-    var step = Math.ceil(n / 10), radius = n > 30 ? 2.5 : 4;
-    for (var e = 1; e <= n; e++) {
-      if ((e - 1) % step === 0) {
-        out += '<text class="tick" x="' + x(e).toFixed(1) + '" y="' + (bottom + 16) + '" text-anchor="middle">' + e + "</text>";
-      }
-    }
-    out += '<polyline class="line" points="' + points.map(function (p) {
-      return x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1);
-    }).join(" ") + '"/>';
-    points.forEach(function (p) {
-      out += '<circle class="point' + (p[0] === best ? " best" : "") + '" cx="' + x(p[0]).toFixed(1) + '" cy="' +
-        y(p[1]).toFixed(1) + '" r="' + radius + '" data-epoch="' + p[0] + '"><title>epoch ' + p[0] + ": " + p[1].toFixed(4) + "</title></circle>";
-    });
-    return out;
+  var plotsShown = null;  // which epochs, best epoch and state the plots on the page show
+
+  function refreshPlots(run) {
+    var key = [run.epochs.length, run.best_epoch, run.status].join(":");
+    if (key === plotsShown) return;
+    plotsShown = key;
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        ["plot-loss", "plot-metric"].forEach(function (id) {
+          var fresh = page.getElementById(id), old = el(id);
+          if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+        });
+      })
+      .catch(function () { plotsShown = null; });  // the next poll tries again
   }
 
   function validation(epoch, name) { return (epoch.validation || {})[name]; }
@@ -76,8 +59,7 @@
     el("run-worker").textContent = run.worker || "—";
 
     var names = run.metric_names, metric = run.primary_metric;
-    el("plot-loss").innerHTML = plotMarkup(run.epochs.map(function (e) { return e.train_loss; }), run.best_epoch, false);
-    el("plot-metric").innerHTML = plotMarkup(run.epochs.map(function (e) { return validation(e, metric); }), run.best_epoch, true);
+    refreshPlots(run);
     var rows = run.epochs.map(function (e) {
       var best = e.epoch === run.best_epoch;
       return "<tr" + (best ? ' class="best" title="best epoch"' : "") + "><td>" + e.epoch + (best ? " ★" : "") + "</td>" +
