@@ -37,6 +37,7 @@ The beat task `suite.tasks.jobs_sweep` (every JOBS_SWEEP_SECONDS) runs `sweep_al
   reserved it). A duplicate message is harmless: only one claim can succeed.
 This is what redelivers work on the filesystem broker, which deletes a message once a worker takes it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -79,7 +80,9 @@ class Lifecycle:
     queued: str
     running: str
     failed: str
-    stale_after: timedelta  # no sign of life for this long: whoever claimed it is gone (or hung) even if its worker lives
+    stale_after: (
+        timedelta  # no sign of life for this long: whoever claimed it is gone (or hung) even if its worker lives
+    )
     max_attempts: int = 3  # claims before a row whose worker keeps dying is failed instead of queued again
     queued_bound: timedelta | None = timedelta(minutes=15)  # queued this long: send its message again (None: never)
     fail_fields: Callable[[datetime], dict] = lambda now: {}  # what failing writes besides status and reason
@@ -141,16 +144,20 @@ class Lifecycle:
         task taking over from a dead one). One conditional UPDATE: of two workers, exactly one wins."""
         now = timezone.now()
         worker = current_worker() if worker is None else worker
-        abandoned = Q(**{self.status_field: self.running, f"{self.attempts_field}__lt": self.max_attempts}) & self._silent(
-            now - self.stale_after
-        )
+        abandoned = Q(
+            **{self.status_field: self.running, f"{self.attempts_field}__lt": self.max_attempts}
+        ) & self._silent(now - self.stale_after)
         return bool(
             self.model.objects.filter(Q(**{self.status_field: self.queued}) | abandoned, pk=pk).update(
                 **{
-                    self.status_field: self.running, self.worker_field: worker[:255], self.claimed_at_field: now,
-                    self.heartbeat_field: now, self.attempts_field: F(self.attempts_field) + 1,
+                    self.status_field: self.running,
+                    self.worker_field: worker[:255],
+                    self.claimed_at_field: now,
+                    self.heartbeat_field: now,
+                    self.attempts_field: F(self.attempts_field) + 1,
                 },
-                **self.claim_fields(now), **fields,
+                **self.claim_fields(now),
+                **fields,
             )
         )
 
@@ -182,52 +189,59 @@ class Lifecycle:
 
     def sweep(self, *, now: datetime | None = None, stale_after: timedelta | None = None, rows=None) -> Swept:
         """Put back (or fail) running rows whose claimant is gone, and resend rows queued too long. See the module."""
-        from suite.models import WorkerHeartbeat
-
         now = now or timezone.now()
         stale_after = self.stale_after if stale_after is None else stale_after
-        ttl = timedelta(seconds=settings.WORKER_HEARTBEAT_TTL)
-        beats = {host: (started, seen) for host, started, seen in WorkerHeartbeat.objects.values_list("hostname", "started_at", "last_seen")}
-        live = {host: started for host, (started, seen) in beats.items() if seen >= now - ttl}
+        workers = _Workers(now)
         rows = self.model.objects.all() if rows is None else rows
         swept = Swept()
         fields = ["pk", self.worker_field, self.claimed_at_field, self.heartbeat_field, self.attempts_field]
-        silent = set(rows.filter(self._silent(now - stale_after), **{self.status_field: self.running}).values_list("pk", flat=True))
-        for pk, worker, claimed_at, last, attempts in rows.filter(**{self.status_field: self.running}).values_list(*fields):
-            reason = None
+        running = rows.filter(**{self.status_field: self.running})
+        silent = set(running.filter(self._silent(now - stale_after)).values_list("pk", flat=True))
+        for pk, worker, claimed_at, last, attempts in running.values_list(*fields):
             if pk in silent:
-                since = _utc(last or claimed_at or now)
-                reason = f"The worker stopped responding: no heartbeat since {since} ({int(stale_after.total_seconds())} s allowed)."
-            elif worker and claimed_at and claimed_at < now - ttl and (worker not in live or live[worker] > claimed_at):
-                if worker in live:
-                    reason = f"The worker {worker} restarted (at {_utc(live[worker])}) while running this."
-                else:
-                    seen = f"no heartbeat since {_utc(beats[worker][1])}" if worker in beats else "no heartbeat recorded"
-                    reason = f"The worker {worker} stopped while running this ({seen})."
+                since, allowed = _utc(last or claimed_at or now), int(stale_after.total_seconds())
+                reason = f"The worker stopped responding: no heartbeat since {since} ({allowed} s allowed)."
+            else:
+                reason = workers.gone(worker, claimed_at)
             if reason is None:
                 continue
-            mine = self.model.objects.filter(pk=pk, **{self.status_field: self.running, self.worker_field: worker, self.claimed_at_field: claimed_at})
+            mine = self.model.objects.filter(
+                pk=pk, **{self.status_field: self.running, self.worker_field: worker, self.claimed_at_field: claimed_at}
+            )
             if attempts >= self.max_attempts:
-                tries = f" It was tried {attempts} times and its worker died each time." if self.max_attempts > 1 else ""
-                fields_ = {self.status_field: self.failed, self.reason_field: f"{reason}{tries} {self.retry_hint}", **self.fail_fields(now)}
+                tries = (
+                    f" It was tried {attempts} times and its worker died each time." if self.max_attempts > 1 else ""
+                )
+                fields_ = {
+                    self.status_field: self.failed,
+                    self.reason_field: f"{reason}{tries} {self.retry_hint}",
+                    **self.fail_fields(now),
+                }
                 if self.code_field:
                     fields_[self.code_field] = "worker_lost"
                 if mine.update(**fields_):
                     swept.failed.append(pk)
                     logger.warning("%s #%s failed: %s", self.name, pk, reason)
-            elif mine.update(**{self.status_field: self.queued, self.worker_field: "", self.queued_at_field: now}, **self.requeue_fields(now)):
+            elif mine.update(
+                **{self.status_field: self.queued, self.worker_field: "", self.queued_at_field: now},
+                **self.requeue_fields(now),
+            ):
                 swept.requeued.append(pk)
                 logger.warning("%s #%s put back in the queue: %s", self.name, pk, reason)
                 self._resend(pk)
         if self.queued_bound is not None:
-            waiting = rows.filter(Q(**{f"{self.queued_at_field}__lt": now - self.queued_bound}) | Q(**{f"{self.queued_at_field}__isnull": True}),
-                                  **{self.status_field: self.queued})
+            waiting = rows.filter(
+                Q(**{f"{self.queued_at_field}__lt": now - self.queued_bound})
+                | Q(**{f"{self.queued_at_field}__isnull": True}),
+                **{self.status_field: self.queued},
+            )
             for pk in list(waiting.values_list("pk", flat=True)):
-                if self.model.objects.filter(pk=pk, **{self.status_field: self.queued}).update(**{self.queued_at_field: now}):
+                if self.model.objects.filter(pk=pk, **{self.status_field: self.queued}).update(
+                    **{self.queued_at_field: now}
+                ):
                     swept.resent.append(pk)
                     self._resend(pk)
         return swept
-
 
     def _resend(self, pk: int) -> None:
         def send():
@@ -237,6 +251,31 @@ class Lifecycle:
                 logger.exception("could not send %s #%s to the broker", self.name, pk)
 
         transaction.on_commit(send)
+
+
+class _Workers:
+    """The Celery workers' heartbeat rows (suite/worker.py), read once per sweep."""
+
+    def __init__(self, now: datetime):
+        from suite.models import WorkerHeartbeat
+
+        self.now, self.ttl = now, timedelta(seconds=settings.WORKER_HEARTBEAT_TTL)
+        rows = WorkerHeartbeat.objects.values_list("hostname", "started_at", "last_seen")
+        self.beats = {host: (started, seen) for host, started, seen in rows}
+
+    def gone(self, worker: str, claimed_at: datetime | None) -> str | None:
+        """Why the worker that made this claim no longer runs it, or None while it may. A claim younger than the
+        heartbeat TTL is left alone: a worker just started may not have written its first beat yet."""
+        if not worker or claimed_at is None or claimed_at >= self.now - self.ttl:
+            return None
+        started, seen = self.beats.get(worker, (None, None))
+        if seen is None:
+            return f"The worker {worker} stopped while running this (no heartbeat recorded)."
+        if seen < self.now - self.ttl:
+            return f"The worker {worker} stopped while running this (no heartbeat since {_utc(seen)})."
+        if started > claimed_at:
+            return f"The worker {worker} restarted (at {_utc(started)}) while running this."
+        return None
 
 
 def _utc(moment: datetime) -> str:

@@ -74,7 +74,8 @@ class Document(models.Model):
 # Progress writes refresh updated_at, so it is the document's heartbeat.
 DOCUMENTS = jobs.register(jobs.Lifecycle(
     Document, task="summarizer.tasks.document_process", queued=Document.Status.UPLOADED,
-    running=Document.Status.PROCESSING, failed=Document.Status.FAILED, stale_after=STALE_AFTER, heartbeat_field="updated_at",
+    running=Document.Status.PROCESSING, failed=Document.Status.FAILED, stale_after=STALE_AFTER,
+    heartbeat_field="updated_at",
     claim_fields=lambda now: {"stage": "extracting", "progress": 0.05},
     requeue_fields=lambda now: {"stage": "queued", "progress": 0.0, "updated_at": now},
     fail_fields=lambda now: {"stage": "failed", "progress": 0.0, "updated_at": now},

@@ -8,19 +8,18 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from annotation import services as annotation_services
 from suite import access, documents
 from suite import roles as R
-from suite.ml import engine
 from suite.ml import kinds as K
+from suite.ml import serving
 from suite.ml import selectors as ml_selectors
 from suite.ml import services as ml_services
 from suite.ml.models import ModelOutput
 from summarizer.ml import ABSTRACT, CLAUSES, DOCTYPE, SALIENCE
-from summarizer.models import STALE_AFTER, Document, DocumentOutput
+from summarizer.models import DOCUMENTS, STALE_AFTER, Document, DocumentOutput  # noqa: F401 (tests read STALE_AFTER here)
 from summarizer.pipeline import analyse as A
 from summarizer.pipeline import clauses as C
 from summarizer.pipeline import normalisers
@@ -38,19 +37,16 @@ SERVED_KINDS = (SALIENCE, CLAUSES, DOCTYPE)
 
 def serving_models() -> tuple[A.Models, dict]:
     """The production version of each kind (or its untrained default), resolved once for a batch of documents."""
-    versions, predictors = {}, {}
-    for name in SERVED_KINDS:
-        kind = K.get_kind(name)
-        version = ml_selectors.production_version(kind=name)
-        versions[name] = version
-        predictors[name] = kind.serve(engine.load(version).predict) if version is not None else kind.default_predict
+    versions = {name: ml_selectors.production_version(kind=name) for name in SERVED_KINDS}
     # The abstractive tier serves only when a generative model is configured and a version of it is in production.
     abstract = ml_selectors.production_version(kind=ABSTRACT) if settings.SUITE_GENERATOR else None
     if abstract is not None:
         versions[ABSTRACT] = abstract
+    # Each kind's own prediction entry point: the version's model as the kind serves it, or its untrained default.
+    predictors = {name: serving.predictor(name, version) for name, version in versions.items()}
     models = A.Models(
         salience=predictors[SALIENCE], clauses=predictors[CLAUSES], doctype=predictors[DOCTYPE],
-        abstract=engine.load(abstract).predict if abstract is not None else None, salience_trained=versions[SALIENCE] is not None,
+        abstract=predictors.get(ABSTRACT), salience_trained=versions[SALIENCE] is not None,
         clauses_trained=versions[CLAUSES] is not None,
         versions={name: (f"v{v.number}" if v else "default") for name, v in versions.items()},
     )
@@ -103,9 +99,7 @@ def document_upload(*, user, file, doc_type: str = "auto", sentences: int | None
 
 
 def _enqueue(document: Document) -> None:
-    from summarizer import tasks
-
-    transaction.on_commit(lambda: tasks.document_process.delay(document.pk))
+    DOCUMENTS.enqueue(document.pk, fresh=True)
 
 
 def document_retry(*, document: Document, user, doc_type: str | None = None, sentences: int | None = None) -> Document:
@@ -155,7 +149,7 @@ def _progress_writer(document_id: int):
         if stage != "done" and now - last[0] < 0.2:
             return
         last[0] = now
-        Document.objects.filter(pk=document_id, status=Status.PROCESSING).update(stage=stage, progress=round(fraction, 3), updated_at=timezone.now())
+        DOCUMENTS.beat(document_id, stage=stage, progress=round(fraction, 3))  # updated_at is the document's heartbeat
 
     return write
 
@@ -163,10 +157,7 @@ def _progress_writer(document_id: int):
 def document_process(*, document_id: int, models: tuple[A.Models, dict] | None = None) -> Document:
     """Extract, analyse and store the result with every shown output recorded; a failure is kept with its reason."""
     # A redelivered task (acks_late) takes over a document whose worker died mid-way; a live one is left alone.
-    now = timezone.now()
-    claimed = Document.objects.filter(
-        Q(status=Status.UPLOADED) | Q(status=Status.PROCESSING, updated_at__lt=now - STALE_AFTER), pk=document_id,
-    ).update(status=Status.PROCESSING, stage="extracting", progress=0.05, updated_at=now)
+    claimed = DOCUMENTS.claim(document_id)
     document = Document.objects.get(pk=document_id)
     if not claimed:
         return document
@@ -194,7 +185,7 @@ def document_process(*, document_id: int, models: tuple[A.Models, dict] | None =
 
 
 def _fail(document_id: int, code: str, reason: str) -> None:
-    Document.objects.filter(pk=document_id).update(updated_at=timezone.now(), status=Status.FAILED, stage="failed", failure_code=code, failure_reason=reason, progress=0.0)
+    DOCUMENTS.fail(document_id, code=code, reason=reason)
 
 
 @transaction.atomic
