@@ -1,5 +1,6 @@
 """Imported (celery worker --include) only by the worker the dead-worker test kills: it holds any document named
 hold-* inside extraction, after the claim, so the worker dies mid-way as a machine would. No other process loads it."""
+
 import time
 
 from suite import documents

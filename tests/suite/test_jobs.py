@@ -1,5 +1,6 @@
 """One job lifecycle (suite/jobs.py): claims name their worker, and work whose worker died goes back in the queue
 (or fails with a reason after its attempts), on the default filesystem broker too."""
+
 import datetime
 import subprocess
 import time
@@ -29,9 +30,29 @@ class HoldingWorker(CeleryWorker):
     def start(self) -> None:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "suite", "worker", "-Q", "default,inference,training,gpu", "--pool", "solo",
-             "-n", self.name, "-l", "info", "--without-gossip", "--without-mingle", "--include", "tests.suite.hold_worker"],
-            cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "suite",
+                "worker",
+                "-Q",
+                "default,inference,training,gpu",
+                "--pool",
+                "solo",
+                "-n",
+                self.name,
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--include",
+                "tests.suite.hold_worker",
+            ],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.wait_ready()
 
@@ -47,7 +68,10 @@ def wait_for(read, check, timeout=120.0):
 
 
 def test_a_document_whose_worker_was_killed_is_queued_again_by_the_sweep_and_a_second_worker_finishes_it(
-    celery_worker_process, transactional_db, settings, tmp_path,
+    celery_worker_process,
+    transactional_db,
+    settings,
+    tmp_path,
 ):
     # The filesystem broker deletes a message once a worker takes it: nothing but the sweep can redeliver this work.
     assert settings.CELERY_BROKER_URL.startswith("filesystem")
@@ -58,7 +82,9 @@ def test_a_document_whose_worker_was_killed_is_queued_again_by_the_sweep_and_a_s
         holder.start()
         holder.wait_heartbeat()
         lawyer = UserFactory(role="lawyer")
-        document = services.document_upload(user=lawyer, file=SimpleUploadedFile("hold-contract.txt", CONTRACT.encode()))
+        document = services.document_upload(
+            user=lawyer, file=SimpleUploadedFile("hold-contract.txt", CONTRACT.encode())
+        )
         claimed = wait_for(lambda: Document.objects.get(pk=document.pk), lambda d: d.status == "processing", timeout=60)
         assert claimed.claimed_by == holder.name and claimed.claimed_at is not None and claimed.attempts == 1
     finally:
@@ -84,13 +110,17 @@ def test_a_document_whose_worker_was_killed_is_queued_again_by_the_sweep_and_a_s
 
 
 def _document(**fields) -> Document:
-    document = services.document_upload(user=UserFactory(role="lawyer"), file=SimpleUploadedFile("c.txt", CONTRACT.encode()))
+    document = services.document_upload(
+        user=UserFactory(role="lawyer"), file=SimpleUploadedFile("c.txt", CONTRACT.encode())
+    )
     Document.objects.filter(pk=document.pk).update(**fields)
     return Document.objects.get(pk=document.pk)
 
 
 def _beating(hostname: str, *, started: datetime.datetime) -> None:
-    WorkerHeartbeat.objects.create(hostname=hostname, queues=["inference"], started_at=started, last_seen=timezone.now())
+    WorkerHeartbeat.objects.create(
+        hostname=hostname, queues=["inference"], started_at=started, last_seen=timezone.now()
+    )
 
 
 @pytest.mark.django_db
@@ -107,7 +137,8 @@ def test_a_claim_is_taken_once_and_records_which_worker_took_it_and_when():
 
 @pytest.mark.django_db
 def test_work_of_a_live_worker_is_left_alone_and_of_a_dead_or_restarted_one_is_queued_again(
-    settings, django_capture_on_commit_callbacks,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.WORKER_HEARTBEAT_TTL = 60
     now = timezone.now()
