@@ -194,3 +194,51 @@ def test_the_sweep_runs_on_the_beat_schedule_often_enough_to_redeliver_within_tw
     assert entry["task"] == "suite.tasks.jobs_sweep"
     assert entry["schedule"] + settings.WORKER_HEARTBEAT_TTL <= 120
     assert {lc.name for lc in jobs.lifecycles()} >= {"summarizer.Document", "resumes.Resume", "ml.TrainingRun"}
+
+
+@pytest.mark.django_db
+def test_a_resume_whose_worker_died_is_queued_again_with_its_claim_cleared(django_capture_on_commit_callbacks):
+    from resumes.models import RESUMES, Resume
+    from resumes.services import resume_upload
+
+    resume = resume_upload(
+        user=UserFactory(role="candidate"), file=SimpleUploadedFile("cv.txt", b"Jane Doe\nEngineer"), enqueue=False
+    )
+    claimed = timezone.now() - datetime.timedelta(minutes=3)
+    Resume.objects.filter(pk=resume.pk).update(
+        status="processing", claimed_by="gone@c", claimed_at=claimed, heartbeat_at=claimed, attempts=1
+    )
+
+    with django_capture_on_commit_callbacks() as sends:
+        swept = RESUMES.sweep()
+
+    resume.refresh_from_db()
+    assert swept.requeued == [resume.pk] and len(sends) == 1
+    assert (resume.status, resume.claimed_by, resume.attempts) == ("uploaded", "", 1)
+
+
+@pytest.mark.django_db
+def test_a_training_run_whose_worker_died_is_failed_at_once_not_replayed():
+    from suite.ml import services as ml_services
+    from suite.ml.models import RUNS, TrainingRun
+    from tests.testkinds.kinds import sentiment_examples
+
+    snapshot = ml_services.snapshot_create(kind="tests.sentiment", examples=sentiment_examples(), origin="test")
+    claimed = timezone.now() - datetime.timedelta(minutes=3)
+    run = TrainingRun.objects.create(
+        kind="tests.sentiment",
+        snapshot=snapshot,
+        strategy="feature",
+        status="running",
+        worker="gone@c",
+        started_at=claimed,
+        heartbeat_at=timezone.now(),
+        attempts=1,
+    )  # its own heartbeat is fresh: only the worker's silence tells it died
+
+    swept = RUNS.sweep()
+
+    run.refresh_from_db()
+    assert swept.failed == [run.pk] and swept.requeued == []
+    assert (run.status, run.stage) == ("failed", "failed") and run.finished_at is not None
+    assert "gone@c stopped" in run.error and run.error.endswith("Restart the run to try again.")
