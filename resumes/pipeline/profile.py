@@ -50,6 +50,15 @@ def build_profile(text: str, spans: list[list], taxonomy: Taxonomy) -> dict:
         if skill["normalized"] and skill["normalized"] not in seen:
             seen.add(skill["normalized"])
             skills.append(skill)
+    # A learned tagger may miss a taxonomy skill the text names; the profile still lists it unless the text there is
+    # something else (a degree, a title).
+    for hit in taxonomy.find(text):
+        if any(s[0] < hit.end and hit.start < s[1] for s in spans):
+            continue
+        skill = taxonomy.normalize_skill(hit.text, hit.kind)
+        if skill["normalized"] and skill["normalized"] not in seen:
+            seen.add(skill["normalized"])
+            skills.append(skill)
 
     education = [
         {"degree": _value(e["degree"]), "institution": _value(e["institution"]),

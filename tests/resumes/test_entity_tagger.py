@@ -83,6 +83,19 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     assert labelled.get("oskar.quill@example.org") == "Email Address"
     assert all(s[0] < s[1] for s in spans)
 
+    # With the CRF serving, the two-column PDF (capitals name under a heading) still parses to the right profile.
+    from resumes.services import resume_parse, resume_upload
+    from tests.factories import UserFactory
+    from tests.resumes.support import two_column_pdf, uploaded
+    from tests.resumes.test_profile import MAIN, SIDEBAR
+
+    pdf = uploaded("voss.pdf", two_column_pdf(SIDEBAR, MAIN))
+    p = resume_parse(resume_id=resume_upload(user=UserFactory(role="candidate"), file=pdf, enqueue=False).pk).parse_result
+    assert (p["name"], p["email"], p["phone"], p["current_title"]) == (
+        "Natalie Voss", "natalie.voss@example.net", "+1 720-555-0148", "Senior Project Manager")
+    assert [j["company"] for j in p["experience"]] == ["Front Range Builders", "Summit Energy", "Peak Construction"]
+    assert {"project management", "risk management", "scrum", "leadership"} <= {s["normalized"] for s in p["skills"]}
+
 
 @pytest.mark.django_db
 def test_train_entity_tagger_names_a_missing_snapshot():
