@@ -96,7 +96,8 @@ def parties(text: str) -> list[str]:
 
 
 _TITLE = re.compile(r"(?:\b(?!(?:THIS|AGREEMENT|CONTRACT)\b)(?:[A-Z][A-Z0-9'&/\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
-_TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
+_TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+(?:[ -](?:and|of|for|to|&))?[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
+_NOT_TITLE_CASE_WORDS = re.compile(r"^(?:(?:This|The|Form of)\s+)+")
 _NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|FORM\s+OF\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
 
 
@@ -111,7 +112,7 @@ def title(text: str) -> str | None:
         if _REFERENCE.search(m.group(0)):
             continue  # "... PORTIONS OF THIS AGREEMENT" refers to the agreement, it is not its title
         name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", " ".join(m.group(0).split()))  # an exhibit's number ("Exhibit 10.1")
-        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", _NOT_TITLE_WORDS.sub("", name)).strip(" ,")
+        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", _NOT_TITLE_CASE_WORDS.sub("", _NOT_TITLE_WORDS.sub("", name))).strip(" ,")
         if len(name.split()) >= 2 and len(name) <= 120:
             return name
     return None

@@ -224,6 +224,8 @@ def test_a_preamble_with_addresses_is_not_letterhead_and_by_and_among_lists_each
     ("Exhibit 99.4 STRATEGIC ALLIANCE AGREEMENT THIS STRATEGIC ALLIANCE AGREEMENT (the \"Agreement\"), made effective as of May 1, 2015", "STRATEGIC ALLIANCE AGREEMENT"),
     ("ENDORSEMENT AGREEMENT THIS ENDORSEMENT AGREEMENT is made on June 1, 2000", "ENDORSEMENT AGREEMENT"),
     ("Exhibit 10.3 FORM OF SUPPLIER/SUBCONTRACTOR CONTRACT", "SUPPLIER/SUBCONTRACTOR CONTRACT"),
+    ("Exhibit 10.8\nThis Distributor Agreement is made on June 1, 2000", "Distributor Agreement"),
+    ("Amended and Restated Credit Agreement", "Amended and Restated Credit Agreement"),
 ])
 def test_a_title_run_into_its_preamble_is_cut_at_the_agreements_name(opening, expected):
     from summarizer.pipeline.normalisers import title
