@@ -1,18 +1,15 @@
 """The annotation loop over the API: flag, take the next item, answer, review, adjudicate, freeze a dataset."""
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotation import privacy, selectors
-from annotation.services import flags, preannotation, queue, review, snapshots
+from annotation import selectors
 from annotation.models import Annotation, AnnotationTask, Flag
+from annotation.services import audit, flags, preannotation, queue, review, snapshots
 from suite import access
 from suite.ml.kinds import get_kind
-from suite.ml.models import ModelOutput
 
 
 class AnnotationOutput(serializers.ModelSerializer):
@@ -61,9 +58,7 @@ class FlagCreateApi(APIView):
         data = self.FlagInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        output = ModelOutput.objects.filter(pk=v["output"]).first()
-        if output is None or (output.owner_id != request.user.pk and not access.is_staff(request.user)):
-            return Response({"error": {"code": "not_found", "message": "No such output.", "fields": {}}}, status=404)
+        output = selectors.output_for_flag(user=request.user, pk=v["output"])
         flag = flags.flag_create(output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"])
         return Response({"id": flag.pk, "task": flag.task_id, "reason": flag.reason}, status=status.HTTP_201_CREATED)
 
@@ -77,24 +72,17 @@ class TaskNextApi(APIView):
         return Response(task_out(task, request.user))
 
 
-def _task(pk: int) -> AnnotationTask:
-    return get_object_or_404(AnnotationTask.objects.select_related("prediction_version", "project"), pk=pk)
-
-
 class TaskDetailApi(APIView):
     """A task as annotators see it (personal data masked); staff may ask for the original, and it is audited."""
 
+    permission_classes = [access.HasRole("annotator", "reviewer")]
+
     @extend_schema(responses={200: TaskOutput}, operation_id="annotation_task_retrieve")
     def get(self, request, pk: int):
-        if not access.has_role(request.user, "annotator", "reviewer"):
-            raise PermissionDenied("Annotation tasks are for annotators and reviewers.")
-        task = _task(pk)
+        task = selectors.task_get(pk=pk)
         data = task_out(task, request.user)
         if request.query_params.get("unmasked") == "1" and task.personal:
-            if not access.is_staff(request.user):
-                raise PermissionDenied("Only staff may see the original of personal data.")
-            privacy.audit_unmasked_view(user=request.user, what=f"{task.kind} task #{task.pk}", task=task)
-            data["input"] = task.input
+            data["input"] = audit.task_input_unmasked(task=task, user=request.user)
         return Response(data)
 
 
@@ -107,7 +95,7 @@ class AnnotationSubmitApi(APIView):
     def post(self, request, pk: int):
         data = self.SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = queue.annotation_submit(task=_task(pk), user=request.user, **data.validated_data)
+        annotation = queue.annotation_submit(task=selectors.task_get(pk=pk), user=request.user, **data.validated_data)
         return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,7 +107,7 @@ class TaskSkipApi(APIView):
     def post(self, request, pk: int):
         data = self.SkipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        queue.task_skip(task=_task(pk), user=request.user, reason=data.validated_data["reason"])
+        queue.task_skip(task=selectors.task_get(pk=pk), user=request.user, reason=data.validated_data["reason"])
         return Response({"task": pk, "status": "skipped"})
 
 
@@ -143,7 +131,7 @@ class AnnotationReviewApi(APIView):
     def post(self, request, pk: int):
         data = self.ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = get_object_or_404(Annotation, pk=pk)
+        annotation = selectors.annotation_get(pk=pk)
         annotation = review.annotation_review(
             annotation=annotation, reviewer=request.user, accept=data.validated_data["decision"] == "accept",
             comment=data.validated_data["comment"],
@@ -160,7 +148,7 @@ class TaskAdjudicateApi(APIView):
     def post(self, request, pk: int):
         data = self.AdjudicateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = review.task_adjudicate(task=_task(pk), reviewer=request.user, **data.validated_data)
+        annotation = review.task_adjudicate(task=selectors.task_get(pk=pk), reviewer=request.user, **data.validated_data)
         return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
 
 

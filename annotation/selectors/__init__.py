@@ -7,6 +7,7 @@ Callers outside this app keep `from annotation import selectors`; inside it, imp
 
 from annotation.selectors.dashboard import annotation_dashboard
 from annotation.selectors.examples import accepted_examples, annotation_examples
+from annotation.selectors.flags import output_for_flag
 from annotation.selectors.exports import export_job_get, export_rows, export_task_ids
 from annotation.selectors.tasks import (
     annotation_get,

@@ -5,7 +5,7 @@ Callers in other apps keep `from annotation import services; services.flag_creat
 from the room itself.
 """
 
-from annotation.services.audit import audit_record
+from annotation.services.audit import task_input_unmasked
 from annotation.services.exports import (
     EXPORT_FILTERS,
     annotations_export,

@@ -1,7 +1,16 @@
-"""The audit trail: who did what to which task (unmasked looks at personal data go through annotation.privacy)."""
+"""The audit trail of personal data: staff may read the original of a personal task, and every look is recorded
+under the one action name annotation.privacy writes (UNMASKED_VIEW)."""
 
-from annotation.models import AnnotationTask, AuditEntry
+from django.core.exceptions import PermissionDenied
+
+from annotation import privacy
+from annotation.models import AnnotationTask
+from suite import access
 
 
-def audit_record(*, user, action: str, task: AnnotationTask | None = None, detail: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(user=user, action=action, task=task, detail=detail[:500])
+def task_input_unmasked(*, task: AnnotationTask, user):
+    """The original input of a personal task for staff, audited; anyone else is refused."""
+    if not access.is_staff(user):
+        raise PermissionDenied("Only staff may see the original of personal data.")
+    privacy.audit_unmasked_view(user=user, what=f"{task.kind} task #{task.pk}", task=task)
+    return task.input
