@@ -59,7 +59,9 @@ class FlagCreateApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         output = selectors.output_for_flag(user=request.user, pk=v["output"])
-        flag = flags.flag_create(output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"])
+        flag = flags.flag_create(
+            output=output, user=request.user, reason=v["reason"], comment=v["comment"], correction=v["correction"]
+        )
         return Response({"id": flag.pk, "task": flag.task_id, "reason": flag.reason}, status=status.HTTP_201_CREATED)
 
 
@@ -148,7 +150,8 @@ class TaskAdjudicateApi(APIView):
     def post(self, request, pk: int):
         data = self.AdjudicateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation = review.task_adjudicate(task=selectors.task_get(pk=pk), reviewer=request.user, **data.validated_data)
+        task = selectors.task_get(pk=pk)
+        annotation = review.task_adjudicate(task=task, reviewer=request.user, **data.validated_data)
         return Response(AnnotationOutput(annotation).data, status=status.HTTP_201_CREATED)
 
 
