@@ -261,39 +261,51 @@ def _occupation_skills() -> dict[int, set[str]]:
     return _cached("occupation_skills", (stats["n"], stats["last"]), build)
 
 
+def _skill_weights(by_occupation: dict[int, set[str]]) -> dict[str, float]:
+    """Inverse occupation frequency of each technology: office software, listed almost everywhere, weighs little."""
+    counts = Counter(skill for skills in by_occupation.values() for skill in skills)
+    total = max(1, len(by_occupation))
+    return {skill: float(np.log(total / n)) for skill, n in counts.items()}
+
+
+def _shared_weight(theirs: set[str], own: set[str], weights: dict[str, float]) -> float:
+    """Weighted cosine of two skill sets: shared rare tools count, a short list alone does not make a match."""
+    if not theirs or not own:
+        return 0.0
+    shared = sum(weights.get(s, 0.0) ** 2 for s in theirs & own)
+    norm = (sum(weights.get(s, 0.0) ** 2 for s in theirs) * sum(weights.get(s, 0.0) ** 2 for s in own)) ** 0.5
+    return shared / norm if norm else 0.0
+
+
 def career_paths(*, occupation: Occupation | None, skills: set[str], top: int = 5) -> list[dict]:
-    """Next occupations: a higher O*NET job zone, ranked by how much of their technology the candidate has."""
+    """Next occupations: a higher O*NET job zone (or managing the same work), ranked by likeness of title, SOC family
+    and distinctive technology; each with the skills to gain."""
     if occupation is None:
         return []
     by_occupation = _occupation_skills()
+    weights = _skill_weights(by_occupation)
     own = by_occupation.get(occupation.pk, set()) | skills
     zone = occupation.job_zone or 0
     hot = set(Skill.objects.filter(hot=True).values_list("normalized", flat=True))
-    candidates = list(Occupation.objects.filter(job_zone__gt=zone, job_zone__lte=zone + 2).exclude(pk=occupation.pk))
+    step_up = Occupation.objects.filter(job_zone__gt=zone, job_zone__lte=zone + 2)
+    if not occupation.code.startswith("11-"):  # managing the work one does is a step up at the same zone
+        step_up = step_up | Occupation.objects.filter(job_zone=zone, code__startswith="11-")
+    candidates = list(step_up.exclude(pk=occupation.pk))
     if not candidates:  # the top zone: next steps are the nearest occupations of the same zone
         candidates = list(Occupation.objects.filter(job_zone=zone).exclude(pk=occupation.pk)) if zone else []
     meaning = _likeness(occupation, candidates)
     scored = []
     for other in candidates:
-        theirs = by_occupation.get(other.pk)
-        if not theirs:
-            continue
-        overlap = len(theirs & own) / len(theirs)
-        if overlap > 0:
-            scored.append((overlap, other, theirs))
-    # Shared office software makes unrelated occupations overlap: what the work is about counts most.
-    scored.sort(key=lambda t: (-(0.7 * meaning.get(t[1].pk, 0.0) + 0.3 * t[0]), t[1].code))
-    if len(scored) < top:
-        # Too few next steps share skills: take the occupations of the next zones nearest in meaning to this one.
-        taken = {o.pk for _, o, _ in scored}
-        pool = [o for o in candidates if o.pk not in taken] or [
-            o for o in Occupation.objects.filter(job_zone=zone or None).exclude(pk=occupation.pk)]
-        for other in _nearest(occupation, pool, top - len(scored)):
-            theirs = by_occupation.get(other.pk, set())
-            scored.append((len(theirs & own) / len(theirs) if theirs else 0.0, other, theirs))
+        theirs = by_occupation.get(other.pk, set())
+        family = 1.0 if other.code[:4] == occupation.code[:4] else 0.6 if other.code[:2] == occupation.code[:2] else 0.0
+        # What the work is about counts most; shared office software made unrelated occupations look close.
+        score = 0.55 * meaning.get(other.pk, 0.0) + 0.25 * _shared_weight(theirs, own, weights) + 0.2 * family
+        scored.append((score, other, theirs))
+    scored.sort(key=lambda t: (-t[0], t[1].code))
     out = []
-    for overlap, other, theirs in scored[:top]:
-        gain = sorted(theirs - own, key=lambda s: (s not in hot, s))[:6]
+    for _, other, theirs in scored[:top]:
+        overlap = len(theirs & own) / len(theirs) if theirs else 0.0
+        gain = sorted(theirs - own, key=lambda s: (s not in hot, -weights.get(s, 0.0), s))[:6]
         out.append({"code": other.code, "title": other.title, "job_zone": other.job_zone, "overlap": round(overlap, 4),
                     "skills_to_gain": gain})
     return out
