@@ -25,6 +25,14 @@ ALIASES = {
 }
 
 QUESTION_TYPES: list[tuple[str, str]] = [
+    # MedQuAD's kinds of question about a condition first: their words ("how many people", "caused by a gene") would
+    # otherwise be read as a dose or a cause.
+    ("inheritance", r"\b(?:inherit\w*|hereditary|runs? in (?:the |my |our )?famil\w*|pass(?:ed)? (?:\w+ )?(?:on|down)|get it from (?:me|my|their|his|her))\b"),
+    ("genetic changes", r"\b(?:genes?|genetic (?:change|cause|mutation)s?|mutations?|chromosomes?)\b"),
+    ("research", r"\b(?:research\w*|clinical trials?|trials?|new (?:studies|study|treatments?))\b"),
+    ("frequency", r"\bhow (?:common|rare|many people)\b|\bprevalen\w*"),
+    ("susceptibility", r"\bwho (?:gets|is at risk|can get)\b|\b(?:at risk|risk factors?|likely to get)\b"),
+    ("stages", r"\bstages?\b|\bhow does \w+(?: \w+)? progress\b"),
     ("interaction", r"\b(?:interact\w*|together with|at the same time as|mix\w*|combine\w*|with alcohol|alcohol|drink(?:ing)?|while (?:taking|on)|along with)\b"),
     ("side effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bcause[sd]?\b[^?]{0,30}\b(?:weight|hair|rash|pain|sleep|tired)|\bmake (?:me|you) (?:feel|sleepy|tired)"),
     ("dosage", r"\b(?:dose|doses|dosage|how much|how many|mg|milligrams?|maximum|max)\b"),
@@ -46,9 +54,13 @@ QTYPE_SYNONYMS = {
     "usage": "usage", "side effects": "side effects", "side effect": "side effects", "interaction": "interaction",
     "dosage": "dosage", "dose": "dosage", "storage and disposal": "storage", "storage": "storage", "contraindication": "contraindication",
     "symptoms": "symptoms", "causes": "causes", "treatment": "treatment", "prevention": "prevention", "exams and tests": "diagnosis",
-    "diagnosis": "diagnosis", "outlook": "outlook", "complications": "outlook", "susceptibility": "causes", "frequency": "information",
+    "diagnosis": "diagnosis", "outlook": "outlook", "complications": "outlook", "susceptibility": "susceptibility", "frequency": "frequency",
+    "inheritance": "inheritance", "genetic changes": "genetic changes", "research": "research", "stages": "stages",
 }
 FUZZY_MIN = 85  # rapidfuzz ratio: "rivatigmine" -> "rivastigmine" is 96, "metformin" -> "metoprolol" is 63
+# A name of several words is matched misspelt only when the wording has a word no known name uses, and closer:
+# "type 1 diabetes" and "type 2 diabetes" (ratio 93) are both known words, so they never stand in for each other.
+FUZZY_MIN_PHRASE = 90
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -103,6 +115,10 @@ class FocusVocabulary:
     def __post_init__(self):
         self._single = sorted(n for n in self.names if " " not in n and len(n) >= 5)
         self._longest = max((len(n.split()) for n in self.names), default=1)
+        self._words = {w for n in self.names for w in n.split()}
+        self._by_size: dict[int, list[str]] = {}
+        for n in self.names:
+            self._by_size.setdefault(len(n.split()), []).append(n)
 
     def recognise(self, text: str) -> set[str]:
         """The canonical focus keys the text names, exactly, through an alias, or misspelt (one long word)."""
@@ -114,9 +130,16 @@ class FocusVocabulary:
                 if covered & set(range(i, i + size)):
                     continue
                 gram = " ".join(words[i : i + size])
+                matched = False
                 for candidate in (gram, _key(ALIASES.get(gram, ""))):
                     if candidate and candidate in self.names:
                         found |= self.names[candidate]
+                        covered |= set(range(i, i + size))
+                        matched = True
+                if not matched and size > 1 and any(len(w) >= 5 and w not in self._words for w in words[i : i + size]):
+                    best = process.extractOne(gram, self._by_size.get(size, ()), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_PHRASE)
+                    if best:  # a long name with a typo wins over the shorter name spelt right inside it
+                        found |= self.names[best[0]]
                         covered |= set(range(i, i + size))
         for i, word in enumerate(words):
             if i in covered or len(word) < 6 or not self._single:

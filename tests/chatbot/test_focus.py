@@ -27,6 +27,27 @@ def test_question_types_are_read_from_consumer_wording():
     assert question_type("is it ok to drink alcohol while taking ibuprofen?") == "interaction"
 
 
+def test_a_misspelt_long_condition_name_is_recognised_as_itself_not_as_the_shorter_name_inside_it():
+    vocabulary = FocusVocabulary.from_foci(["Mandibulofacial dysostosis with microcephaly", "Microcephaly", "Cold urticaria", "Common cold"])
+    assert vocabulary.recognise("which gene is behind mandibulofaical dysostosis with microcephaly?") == {"mandibulofacial dysostosis with microcephaly"}
+    assert vocabulary.recognise("how can they tell if it's cold urticaia?") == {"cold urticaria"}
+
+
+def test_two_known_names_one_digit_apart_never_stand_in_for_each_other():
+    vocabulary = FocusVocabulary.from_foci(["Type 2 diabetes", "Type 1 diabetes"])
+    assert vocabulary.recognise("what causes type 1 diabetes") == {"type 1 diabete"}
+    assert FocusVocabulary.from_foci(["Type 2 diabetes"]).recognise("what causes type 1 diabetes") == set()
+
+
+@pytest.mark.parametrize("text, qtype", [
+    ("does gout run in families?", "inheritance"), ("how many people get gout?", "frequency"),
+    ("is it caused by a faulty gene?", "genetic changes"), ("can i join a trial for stroke?", "research"),
+    ("who gets shingles?", "susceptibility"), ("how many mg of ibuprofen can I take?", "dosage"),
+])
+def test_questions_about_a_condition_are_told_apart_from_dose_questions(text, qtype):
+    assert question_type(text) == qtype
+
+
 def test_alcohol_with_ibuprofen_is_never_answered_from_the_fever_article(starter_kb, patient):
     reply = _ask(patient, "Is it ok to drink alcohol while taking ibuprofen?")
     assert all("ibuprofen" in c["title"].lower() for c in reply.citations), reply.citations
