@@ -15,13 +15,15 @@ Documents (`summarizer.Document`), resumes (`resumes.Resume`) and training runs 
     # services.py
     EXPORTS.enqueue(job.pk, fresh=True)          # inside the transaction that created (or retried) the row:
                                                   # stamps queued_at, resets attempts, sends the task on commit
-    if not EXPORTS.claim(job_id, started_at=now): # atomic conditional update; records WHICH worker (claimed_by, the
-        return                                    # Celery hostname) and when (claimed_at). False: a live worker has it,
-                                                  # or it is finished: do nothing.
-    EXPORTS.beat(job_id, rows=n)                  # progress doubles as heartbeat; False means it was taken from you
-    with EXPORTS.heartbeat(job_id):               # beats from a thread through long silent steps
+    claim = EXPORTS.claim(job_id)                 # atomic conditional update; records WHICH worker (claimed_by, the
+    if not claim:                                 # Celery hostname) and when (claimed_at). None: a live worker has it,
+        return                                    # or it is finished: do nothing.
+    EXPORTS.beat(job_id, claim=claim, rows=n)     # progress doubles as heartbeat; False: taken from you, stop
+                                                  # (raise jobs.Lost from deep inside, catch it in the service)
+    with EXPORTS.heartbeat(job_id, claim=claim):  # beats from a thread through long silent steps
         ...
-    EXPORTS.fail(job_id, code="too_large", reason="The export is over 2 GB; narrow the filters.")  # a person can act
+    EXPORTS.mine(job_id, claim).update(status="succeeded", ...)   # finish only while the claim is still yours
+    EXPORTS.fail(job_id, claim=claim, code="too_large", reason="The export is over 2 GB; narrow the filters.")
 
 The model needs these fields (names configurable in `Lifecycle`): `status`, `claimed_by` (CharField, blank),
 `claimed_at`, `heartbeat_at` (any timestamp the job refreshes while alive, e.g. `updated_at`), `attempts`
@@ -62,6 +64,20 @@ def current_worker() -> str:
 
     request = getattr(current_task, "request", None)
     return (getattr(request, "hostname", None) or "")[:255] if current_task else ""
+
+
+class Lost(Exception):
+    """This worker's claim on a row is gone (put back by the sweep, failed, deleted): stop, and write nothing more."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """A successful claim: who holds the row and since when. Pass it to `beat`, `fail` and `mine` so a worker whose
+    row was put back and taken by another stops writing on it."""
+
+    pk: int
+    worker: str
+    at: datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,51 +155,53 @@ class Lifecycle:
         name = self.task if isinstance(self.task, str) else self.task(self.model.objects.get(pk=pk))
         return app.send_task(name, args=[pk])
 
-    def claim(self, pk: int, *, worker: str | None = None, **fields) -> bool:
+    def claim(self, pk: int, *, worker: str | None = None, **fields) -> Claim | None:
         """Take the row for this worker if it is queued, or running but silent past `stale_after` (a redelivered
-        task taking over from a dead one). One conditional UPDATE: of two workers, exactly one wins."""
+        task taking over from a dead one). One conditional UPDATE: of two workers, exactly one wins (None)."""
         now = timezone.now()
-        worker = current_worker() if worker is None else worker
+        worker = (current_worker() if worker is None else worker)[:255]
         abandoned = Q(
             **{self.status_field: self.running, f"{self.attempts_field}__lt": self.max_attempts}
         ) & self._silent(now - self.stale_after)
-        return bool(
-            self.model.objects.filter(Q(**{self.status_field: self.queued}) | abandoned, pk=pk).update(
-                **{
-                    self.status_field: self.running,
-                    self.worker_field: worker[:255],
-                    self.claimed_at_field: now,
-                    self.heartbeat_field: now,
-                    self.attempts_field: F(self.attempts_field) + 1,
-                },
-                **self.claim_fields(now),
-                **fields,
-            )
+        taken = self.model.objects.filter(Q(**{self.status_field: self.queued}) | abandoned, pk=pk).update(
+            **{
+                self.status_field: self.running,
+                self.worker_field: worker,
+                self.claimed_at_field: now,
+                self.heartbeat_field: now,
+                self.attempts_field: F(self.attempts_field) + 1,
+            },
+            **self.claim_fields(now),
+            **fields,
         )
+        return Claim(pk, worker, now) if taken else None
 
-    def beat(self, pk: int, **fields) -> bool:
-        """Heartbeat, with any progress fields. False when the row is no longer running (failed, cancelled or put
-        back by the sweep): the caller should stop and write nothing more."""
-        return bool(
-            self.model.objects.filter(pk=pk, **{self.status_field: self.running}).update(
-                **{self.heartbeat_field: timezone.now()}, **fields
-            )
-        )
+    def mine(self, pk: int, claim: Claim | None = None):
+        """The row while it is running, and, given a claim, still held by it (a queryset to update)."""
+        rows = self.model.objects.filter(pk=pk, **{self.status_field: self.running})
+        if claim is not None:
+            rows = rows.filter(**{self.worker_field: claim.worker, self.claimed_at_field: claim.at})
+        return rows
 
-    def fail(self, pk: int, *, reason: str, code: str = "error", running_only: bool = True) -> bool:
+    def beat(self, pk: int, *, claim: Claim | None = None, **fields) -> bool:
+        """Heartbeat, with any progress fields. False when the row is no longer running, or no longer held by
+        `claim` (failed, cancelled, or put back by the sweep): the caller should stop and write nothing more."""
+        return bool(self.mine(pk, claim).update(**{self.heartbeat_field: timezone.now()}, **fields))
+
+    def fail(
+        self, pk: int, *, reason: str, code: str = "error", claim: Claim | None = None, running_only: bool = True
+    ) -> bool:
         """Failed, with a reason a person can act on (what happened and what to do)."""
         now = timezone.now()
-        rows = self.model.objects.filter(pk=pk)
-        if running_only:
-            rows = rows.filter(**{self.status_field: self.running})
+        rows = self.mine(pk, claim) if running_only else self.model.objects.filter(pk=pk)
         fields = {self.status_field: self.failed, self.reason_field: reason, **self.fail_fields(now)}
         if self.code_field:
             fields[self.code_field] = code
         return bool(rows.update(**fields))
 
-    def heartbeat(self, pk: int, *, interval: float = 10.0) -> Heartbeat:
-        """A thread beating on the row until stopped (use as a context manager)."""
-        return Heartbeat(self, pk, interval)
+    def heartbeat(self, pk: int, *, interval: float = 10.0, claim: Claim | None = None) -> Heartbeat:
+        """A thread beating on the row until stopped, or until the claim is lost (use as a context manager)."""
+        return Heartbeat(self, pk, interval, claim)
 
     # --- the sweep -------------------------------------------------------------------------------
 
@@ -265,12 +283,11 @@ class _Workers:
 
     def gone(self, worker: str, claimed_at: datetime | None) -> str | None:
         """Why the worker that made this claim no longer runs it, or None while it may. A claim younger than the
-        heartbeat TTL is left alone: a worker just started may not have written its first beat yet."""
-        if not worker or claimed_at is None or claimed_at >= self.now - self.ttl:
+        heartbeat TTL is left alone: a worker just started may not have written its first beat yet. A claimant with
+        no heartbeat row is no Celery worker (`manage.py train`, a bench) and is judged by the row's own heartbeat."""
+        if not worker or claimed_at is None or claimed_at >= self.now - self.ttl or worker not in self.beats:
             return None
-        started, seen = self.beats.get(worker, (None, None))
-        if seen is None:
-            return f"The worker {worker} stopped while running this (no heartbeat recorded)."
+        started, seen = self.beats[worker]
         if seen < self.now - self.ttl:
             return f"The worker {worker} stopped while running this (no heartbeat since {_utc(seen)})."
         if started > claimed_at:
@@ -285,15 +302,16 @@ def _utc(moment: datetime) -> str:
 class Heartbeat(threading.Thread):
     """Beats on a job row from its own thread, so a long silent step never looks like a dead worker."""
 
-    def __init__(self, lifecycle: Lifecycle, pk: int, interval: float):
+    def __init__(self, lifecycle: Lifecycle, pk: int, interval: float, claim: Claim | None = None):
         super().__init__(name=f"heartbeat-{lifecycle.name}-{pk}", daemon=True)
-        self.lifecycle, self.pk, self.interval, self.stopped = lifecycle, pk, interval, threading.Event()
+        self.lifecycle, self.pk, self.interval, self.claim = lifecycle, pk, interval, claim
+        self.stopped = threading.Event()
 
     def run(self):
         try:
             while not self.stopped.wait(self.interval):
                 try:
-                    if not self.lifecycle.beat(self.pk):
+                    if not self.lifecycle.beat(self.pk, claim=self.claim):
                         return  # no longer running: nothing to keep alive
                 except Exception:  # a locked database now and then must not end the beat
                     logger.warning("heartbeat of %s #%s not written", self.lifecycle.name, self.pk, exc_info=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotation import services as annotation_services
-from suite import access, documents
+from suite import access, documents, jobs
 from suite import roles as R
 from suite.ml import kinds as K
 from suite.ml import serving
@@ -141,7 +141,7 @@ def _require_owner(document: Document, user) -> None:
 # --- processing ------------------------------------------------------------------------------------
 
 
-def _progress_writer(document_id: int):
+def _progress_writer(document_id: int, claim: jobs.Claim):
     last = [0.0]
 
     def write(stage: str, fraction: float) -> None:
@@ -149,7 +149,9 @@ def _progress_writer(document_id: int):
         if stage != "done" and now - last[0] < 0.2:
             return
         last[0] = now
-        DOCUMENTS.beat(document_id, stage=stage, progress=round(fraction, 3))  # updated_at is the document's heartbeat
+        # updated_at is the document's heartbeat; a document put back in the queue or deleted meanwhile is not ours
+        if not DOCUMENTS.beat(document_id, claim=claim, stage=stage, progress=round(fraction, 3)):
+            raise jobs.Lost()
 
     return write
 
@@ -157,39 +159,41 @@ def _progress_writer(document_id: int):
 def document_process(*, document_id: int, models: tuple[A.Models, dict] | None = None) -> Document:
     """Extract, analyse and store the result with every shown output recorded; a failure is kept with its reason."""
     # A redelivered task (acks_late) takes over a document whose worker died mid-way; a live one is left alone.
-    claimed = DOCUMENTS.claim(document_id)
+    claim = DOCUMENTS.claim(document_id)
     document = Document.objects.get(pk=document_id)
-    if not claimed:
+    if not claim:
         return document
-    progress = _progress_writer(document_id)
+    progress = _progress_writer(document_id, claim)
     # Content types can be re-created while a worker lives (migrations, test flushes): never trust its cache here.
     ContentType.objects.clear_cache()
     try:
         with document.file.open("rb") as handle:
             extracted = documents.extract(handle, filename=document.original_name)
         pages = [{"number": p.number, "start": p.start, "end": p.end} for p in extracted.pages]
-        Document.objects.filter(pk=document_id).update(updated_at=timezone.now(), text=extracted.text, pages=pages, title=(extracted.title or "")[:300])
+        if not DOCUMENTS.mine(document_id, claim).update(
+            updated_at=timezone.now(), text=extracted.text, pages=pages, title=(extracted.title or "")[:300]
+        ):
+            raise jobs.Lost()
         models, versions = models or serving_models()
         result = A.analyse(
             extracted.text, pages, models, doc_type=document.requested_type, n_sentences=document.requested_sentences,
             title=extracted.title, progress=progress,
         )
-        _store_result(document, extracted.text, pages, result, versions)
+        _store_result(document, extracted.text, pages, result, versions, claim)
+    except jobs.Lost:  # put back in the queue (this worker looked dead) or deleted: whoever has it now finishes it
+        logger.warning("document %s is no longer held by this worker; its work here stops", document_id)
     except documents.DocumentError as exc:
-        _fail(document_id, exc.code, str(exc))
+        DOCUMENTS.fail(document_id, claim=claim, code=exc.code, reason=str(exc))
     except Exception as exc:  # recorded on the row so the owner sees it and can retry; the log has the trace
         logger.exception("document %s failed", document_id)
-        _fail(document_id, "error", f"Processing failed unexpectedly ({type(exc).__name__}). Retry, or delete the document.")
-    document.refresh_from_db()
+        reason = f"Processing failed unexpectedly ({type(exc).__name__}). Retry, or delete the document."
+        DOCUMENTS.fail(document_id, claim=claim, code="error", reason=reason)
+    document = Document.objects.filter(pk=document_id).first() or document
     return document
 
 
-def _fail(document_id: int, code: str, reason: str) -> None:
-    DOCUMENTS.fail(document_id, code=code, reason=reason)
-
-
 @transaction.atomic
-def _store_result(document: Document, text: str, pages: list, result: dict, versions: dict) -> None:
+def _store_result(document: Document, text: str, pages: list, result: dict, versions: dict, claim: jobs.Claim) -> None:
     salience_input = result.pop("salience_input")
     selected = result.pop("salience_selected")
     DocumentOutput.objects.filter(document=document).delete()
@@ -214,11 +218,13 @@ def _store_result(document: Document, text: str, pages: list, result: dict, vers
             CLAUSES, term["text"], {"labels": [term["category"]], "scores": {term["category"]: term["confidence"]}},
             role="key_term", score=term["confidence"], category=term["category"],
         )
-    Document.objects.filter(pk=document.pk).update(
+    stored = DOCUMENTS.mine(document.pk, claim).update(
         updated_at=timezone.now(), status=Status.DONE, stage="done", progress=1.0, doc_type=result["doc_type"], result=result,
         model_versions=result["model_versions"], seconds=result["seconds"], processed_at=timezone.now(),
         title=(document.title or result["title"] or "")[:300],
     )
+    if not stored:  # no longer ours: roll back the outputs recorded above rather than show two results
+        raise jobs.Lost()
 
 
 # --- feedback --------------------------------------------------------------------------------------

@@ -114,9 +114,9 @@ def parse_result(text: str, profile: dict, spans: list[list], version) -> dict:
 def resume_parse(*, resume_id: int) -> Resume:
     """Extract, tag, build the profile, then recommend; a file that cannot be read fails with its reason."""
     # A redelivered task (acks_late) takes over a resume whose worker died mid-way; a live one is left alone.
-    claimed = RESUMES.claim(resume_id)
+    claim = RESUMES.claim(resume_id)
     resume = Resume.objects.get(pk=resume_id)
-    if not claimed:
+    if not claim:
         return resume
     try:
         with resume.file.open("rb") as handle:
@@ -159,7 +159,8 @@ def resume_parse(*, resume_id: int) -> Resume:
         recommendations_build(resume=resume)
     except Exception:  # the profile is done even when no postings can be ranked yet
         logger.exception("recommendations for resume %s failed", resume.pk)
-    Resume.objects.filter(pk=resume.pk).update(status=Status.DONE, parsed_at=timezone.now())
+    # Only while the claim is ours: a resume put back in the queue meanwhile is finished by whoever holds it now.
+    RESUMES.mine(resume.pk, claim).update(status=Status.DONE, parsed_at=timezone.now())
     resume.refresh_from_db()
     return resume
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from suite import jobs
 from suite.ml import engine, selectors, signals
 from suite.ml import gate as G
 from suite.ml import kinds as K
@@ -191,8 +192,8 @@ def _heartbeat_interval() -> float:
 class _RunProgress:
     """Writes progress to the run row at most every ML_PROGRESS_INTERVAL seconds, and each phase as it starts."""
 
-    def __init__(self, run_id: int, phases: list | None = None):
-        self.run_id, self.last, self.cancel = run_id, 0.0, False
+    def __init__(self, run_id: int, phases: list | None = None, claim: jobs.Claim | None = None):
+        self.run_id, self.last, self.cancel, self.claim = run_id, 0.0, False, claim
         self.phases, self.phase = list(phases or []), None
 
     def enter(self, phase: str) -> None:
@@ -203,7 +204,7 @@ class _RunProgress:
         self._write(progress=None, stage=phase, phases=self.phases)
 
     def _write(self, **fields) -> None:
-        if not RUNS.beat(self.run_id, **{k: v for k, v in fields.items() if v is not None}):
+        if not RUNS.beat(self.run_id, claim=self.claim, **{k: v for k, v in fields.items() if v is not None}):
             raise _Abandoned()
 
     def __call__(self, fraction: float, stage: str, *, force: bool = False) -> None:
@@ -226,14 +227,14 @@ def _phase_of(stage: str) -> str:
 
 def training_run_execute(*, run_id: int, worker: str = "") -> TrainingRun:
     """Train, validate each epoch, test once, save a version, then let the gate decide. Failures are recorded."""
-    claimed = RUNS.claim(run_id, worker=worker)
+    claim = RUNS.claim(run_id, worker=worker)
     run = TrainingRun.objects.get(pk=run_id)
-    if not claimed:
+    if not claim:
         logger.info("training run %s is %s; nothing to do", run_id, run.status)
         return run
-    heartbeat = RUNS.heartbeat(run_id, interval=_heartbeat_interval())
+    heartbeat = RUNS.heartbeat(run_id, interval=_heartbeat_interval(), claim=claim)
     heartbeat.start()  # before the base model loads: loading is the longest silent step
-    progress = _RunProgress(run_id, [{"name": "queued", "at": run.created_at.isoformat()}])
+    progress = _RunProgress(run_id, [{"name": "queued", "at": run.created_at.isoformat()}], claim)
     try:
         run = _train_and_gate(run, progress)
     except _Abandoned:

@@ -117,18 +117,24 @@ def _document(**fields) -> Document:
     return Document.objects.get(pk=document.pk)
 
 
-def _beating(hostname: str, *, started: datetime.datetime) -> None:
-    WorkerHeartbeat.objects.create(
-        hostname=hostname, queues=["inference"], started_at=started, last_seen=timezone.now()
-    )
+def _beating(hostname: str, *, started: datetime.datetime, seen: datetime.datetime | None = None) -> None:
+    seen = seen or timezone.now()
+    WorkerHeartbeat.objects.create(hostname=hostname, queues=["inference"], started_at=started, last_seen=seen)
+
+
+def _killed(hostname: str) -> None:
+    """What kill -9 leaves: the worker's heartbeat row, no longer refreshed."""
+    now = timezone.now()
+    _beating(hostname, started=now - datetime.timedelta(hours=1), seen=now - datetime.timedelta(minutes=2))
 
 
 @pytest.mark.django_db
 def test_a_claim_is_taken_once_and_records_which_worker_took_it_and_when():
     document = _document()
 
-    assert DOCUMENTS.claim(document.pk, worker="w1@host") is True
-    assert DOCUMENTS.claim(document.pk, worker="w2@host") is False  # a live claim is never taken over
+    claim = DOCUMENTS.claim(document.pk, worker="w1@host")
+    assert claim and claim.worker == "w1@host"
+    assert DOCUMENTS.claim(document.pk, worker="w2@host") is None  # a live claim is never taken over
 
     document.refresh_from_db()
     assert (document.status, document.claimed_by, document.attempts) == ("processing", "w1@host", 1)
@@ -147,7 +153,10 @@ def test_work_of_a_live_worker_is_left_alone_and_of_a_dead_or_restarted_one_is_q
     _beating("restarted@b", started=now - datetime.timedelta(minutes=1))  # same name, new process since the claim
     live = _document(status="processing", claimed_by="live@a", claimed_at=claimed, attempts=1)
     restarted = _document(status="processing", claimed_by="restarted@b", claimed_at=claimed, attempts=1)
-    dead = _document(status="processing", claimed_by="gone@c", claimed_at=claimed, attempts=1)  # no heartbeat row
+    _killed("gone@c")
+    dead = _document(status="processing", claimed_by="gone@c", claimed_at=claimed, attempts=1)
+    # A command (manage.py train, a bench) is no Celery worker: only the row's own heartbeat can tell it died.
+    command = _document(status="processing", claimed_by="manage.py process", claimed_at=claimed, attempts=1)
 
     with django_capture_on_commit_callbacks() as sends:
         swept = DOCUMENTS.sweep()
@@ -155,6 +164,7 @@ def test_work_of_a_live_worker_is_left_alone_and_of_a_dead_or_restarted_one_is_q
     assert sorted(swept.requeued) == sorted([restarted.pk, dead.pk]) and swept.failed == []
     assert len(sends) == 2  # each put back with its message sent again
     assert Document.objects.get(pk=live.pk).status == "processing"
+    assert Document.objects.get(pk=command.pk).status == "processing"
     assert {Document.objects.get(pk=pk).status for pk in swept.requeued} == {"uploaded"}
 
 
@@ -163,6 +173,7 @@ def test_a_document_whose_worker_died_on_every_attempt_fails_with_a_reason_inste
     django_capture_on_commit_callbacks,
 ):
     stale = timezone.now() - datetime.timedelta(minutes=5)
+    _killed("gone@c")
     document = _document(status="processing", claimed_by="gone@c", claimed_at=stale, attempts=DOCUMENTS.max_attempts)
 
     with django_capture_on_commit_callbacks() as sends:
@@ -205,6 +216,7 @@ def test_a_resume_whose_worker_died_is_queued_again_with_its_claim_cleared(djang
         user=UserFactory(role="candidate"), file=SimpleUploadedFile("cv.txt", b"Jane Doe\nEngineer"), enqueue=False
     )
     claimed = timezone.now() - datetime.timedelta(minutes=3)
+    _killed("gone@c")
     Resume.objects.filter(pk=resume.pk).update(
         status="processing", claimed_by="gone@c", claimed_at=claimed, heartbeat_at=claimed, attempts=1
     )
@@ -225,6 +237,7 @@ def test_a_training_run_whose_worker_died_is_failed_at_once_not_replayed():
 
     snapshot = ml_services.snapshot_create(kind="tests.sentiment", examples=sentiment_examples(), origin="test")
     claimed = timezone.now() - datetime.timedelta(minutes=3)
+    _killed("gone@c")
     run = TrainingRun.objects.create(
         kind="tests.sentiment",
         snapshot=snapshot,
@@ -242,3 +255,24 @@ def test_a_training_run_whose_worker_died_is_failed_at_once_not_replayed():
     assert swept.failed == [run.pk] and swept.requeued == []
     assert (run.status, run.stage) == ("failed", "failed") and run.finished_at is not None
     assert "gone@c stopped" in run.error and run.error.endswith("Restart the run to try again.")
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_document_was_put_back_and_taken_by_another_can_no_longer_write_on_it(
+    django_capture_on_commit_callbacks,
+):
+    document = _document()
+    assert DOCUMENTS.claim(document.pk, worker="slow@a")
+    three_minutes_ago = timezone.now() - datetime.timedelta(minutes=3)
+    Document.objects.filter(pk=document.pk).update(claimed_at=three_minutes_ago)
+    first = jobs.Claim(document.pk, "slow@a", three_minutes_ago)
+    _killed("slow@a")  # it looked dead (its heartbeat stopped), so the sweep put its document back
+    with django_capture_on_commit_callbacks():
+        assert DOCUMENTS.sweep().requeued == [document.pk]
+    second = DOCUMENTS.claim(document.pk, worker="fresh@b")
+
+    assert DOCUMENTS.beat(document.pk, claim=first, stage="scoring") is False
+    assert DOCUMENTS.fail(document.pk, claim=first, reason="late") is False
+    assert DOCUMENTS.beat(document.pk, claim=second, stage="scoring") is True
+    document.refresh_from_db()
+    assert (document.status, document.claimed_by, document.failure_reason) == ("processing", "fresh@b", "")
