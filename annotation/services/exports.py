@@ -10,7 +10,7 @@ from django.utils import timezone
 from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter
 from annotation.models import AnnotationTask, ExportJob
 from annotation.selectors.exports import export_rows, export_task_ids
-from annotation.services.kinds import _model_kind
+from annotation.services.kinds import kind_or_invalid
 from suite import access
 from suite.ml import kinds as K
 
@@ -105,7 +105,7 @@ def annotations_export(
     import os
     import shutil
 
-    model_kind, options = _model_kind(kind), dict(options or {})
+    model_kind, options = kind_or_invalid(kind), dict(options or {})
     exporter = _exporter_for(format, model_kind, options, scope)
     filters = export_filters_clean(filters, model_kind)
     path = Path(path)
@@ -141,7 +141,7 @@ def export_job_create(
     if not access.has_role(user, "reviewer"):
         raise PermissionDenied("Exporting annotations is for reviewers.")
     options = dict(options or {})
-    model_kind = _model_kind(kind)
+    model_kind = kind_or_invalid(kind)
     _exporter_for(format, model_kind, options, scope)
     filters = export_filters_clean(filters, model_kind)
     job = ExportJob.objects.create(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from annotation.formats import FormatError, UnknownFormat, get_importer
 from annotation.formats.labels import LabelMapError, check_label_map, map_answer, parse_label_map
 from annotation.models import Annotation, AnnotationProject, AnnotationTask, FeedbackType
-from annotation.services.kinds import _model_kind
+from annotation.services.kinds import kind_or_invalid
 from annotation.services.validation import import_feedback_type, import_item_problem
 from suite import access
 from suite.ml import kinds as K
@@ -35,7 +35,7 @@ def items_import(
     """
     if user is not None and not access.has_role(user, "reviewer"):
         raise PermissionDenied("Importing annotations is for reviewers.")
-    model_kind = _model_kind(kind)
+    model_kind = kind_or_invalid(kind)
     items = list(items)
     problems = []
     for number, item in enumerate(items, 1):
@@ -129,7 +129,7 @@ def annotations_import(
         importer = get_importer(format)
     except UnknownFormat as exc:
         raise ValidationError({"format": [str(exc)]}) from None
-    model_kind = _model_kind(kind)
+    model_kind = kind_or_invalid(kind)
     try:
         mapping = parse_label_map(labels)
         check_label_map(mapping, model_kind)
@@ -190,7 +190,7 @@ def annotations_import_upload(
     with transaction.atomic():  # a rejected file leaves no new project behind
         target = None
         if project:
-            _model_kind(kind)
+            kind_or_invalid(kind)
             target = AnnotationProject.objects.get_or_create(kind=kind, name=project)[0]
             if blind is not None and target.blind != blind:
                 target.blind = blind

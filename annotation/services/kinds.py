@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from suite.ml import kinds as K
 
 
-def _model_kind(kind: str) -> K.ModelKind:
+def kind_or_invalid(kind: str) -> K.ModelKind:
     try:
         return K.get_kind(kind)
     except K.UnknownKind as exc:
