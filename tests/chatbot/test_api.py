@@ -124,3 +124,13 @@ def test_staff_inbox_reply_rating_and_preference_train_the_ranker(patient, staff
     targets = sorted(e["target"] for e in examples)
     assert targets == [0, 1, 1]  # chosen, not chosen, and the 5-star rating
     assert api_client_for(patient).get("/api/chatbot/inbox/").status_code == 403
+
+
+def test_staff_rate_a_reply_from_the_inbox_page_and_an_unknown_message_is_not_found(patient, staff, starter_kb, client):
+    from chatbot.models import ReplyRating
+
+    reply = message_send(user=patient, conversation=conversation_start(user=patient), text="What is metformin?")
+    client.force_login(staff)
+    done = client.post(f"/health/messages/{reply.pk}/review/", {"score": "4"})
+    assert done.status_code == 302 and ReplyRating.objects.get(message=reply).score == 4
+    assert client.post("/health/messages/999999/review/", {"score": "4"}).status_code == 404
