@@ -37,6 +37,7 @@ PARSER.add_argument("--generated", type=int, default=100_000)
 PARSER.add_argument("--profiles-only", action="store_true", help="only the profile fields on bench/data/resumes")
 PARSER.add_argument("--tagger-only", action="store_true",
                     help="only resumes.ner's CRF: trained by train_entity_tagger on the first --train, scored on the held-out rest")
+PARSER.add_argument("--tagger-grid", default="", help="train_entity_tagger --grid (default: its own)")
 ARGS = PARSER.parse_args()
 
 VAR = tempfile.mkdtemp(prefix="fineloop-bench-resumes-")
@@ -368,18 +369,22 @@ def main_tagger():
         return MET.span_metrics(truth, spans), len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
 
     rules, _, _ = measured(kind.default_predict)
+    print(f"rules: micro F1 {rules['f1']:.3f}", flush=True)
     items_import(kind=NER, items=train, accepted=True)
     started = time.perf_counter()
     out = io.StringIO()
-    call_command("train_entity_tagger", stdout=out)
+    call_command("train_entity_tagger", *(["--grid", ARGS.tagger_grid] if ARGS.tagger_grid else []), stdout=out)
     train_seconds = time.perf_counter() - started
     print(out.getvalue(), flush=True)
     served, _, _ = measured(lambda xs: kind.predict(xs))  # as parse_text asks for it: the served tagger
+    print(f"served: micro P {served['precision']:.3f} R {served['recall']:.3f} F1 {served['f1']:.3f}", flush=True)
     cpu, wall = time.process_time(), time.perf_counter()
     for text in texts:
         parse_text(text)  # text to profile, as the worker does after extraction
     parse_cpu, parse_wall = len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
-    report = json.loads(next((Path(os.environ["VAR_DIR"]) / "models" / "resumes.ner-crf").glob("*.json")).read_text())
+    folder = Path(os.environ["VAR_DIR"]) / "models" / "resumes.ner-crf"
+    model = json.loads((folder / "current.json").read_text())["model"]
+    report = json.loads((folder / model).with_suffix(".json").read_text())
     before = json.loads((ROOT / "bench" / "results" / "resumes.json").read_text())["ner"]["served"]
 
     def cells(m):

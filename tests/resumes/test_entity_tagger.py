@@ -103,3 +103,11 @@ def test_train_entity_tagger_names_a_missing_snapshot():
 
     with pytest.raises(CommandError, match="No resumes.ner snapshot #999"):
         call_command("train_entity_tagger", "--snapshot", "999")
+
+
+@pytest.mark.django_db
+def test_train_entity_tagger_refuses_a_grid_that_is_not_number_pairs():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--grid must be JSON pairs"):
+        call_command("train_entity_tagger", "--grid", "[[0.1, 'x']]")
