@@ -43,7 +43,7 @@ from summarizer.pipeline.sentences import split
 from summarizer.pipeline.summary import fuse_trained, mmr_select
 
 DATA = ROOT.parent / "shared" / "data"
-RESULTS = ROOT / "bench" / "results" / "summarizer.json"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "summarizer.json"))
 SEED = 13
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 SCISUMM_TRAIN, SCISUMM_TEST, SCISUMM_WORDS, SCISUMM_MAX_SENTENCES = 10_000, 10_000, 150, 300  # every paper of each split
@@ -406,6 +406,416 @@ def cuad():
                     "hard_negatives": CUAD_HARD_NEGATIVES}, model, contracts
 
 
+# --- CUAD: a per-category head on cached encoder embeddings ----------------------------------------------
+
+CUAD_CACHE = Path(os.environ.get("BENCH_CUAD_CACHE", ROOT / "var" / "cache" / "cuad-minilm"))
+EMBED_MAX_LENGTH = 256  # a passage is at most 600 characters: 256 tokens never cut one
+
+
+def cuad_embeddings(contracts, rows, *, only=None, log_every=10) -> dict:
+    """Passages of each contract embedded once by the shipped MiniLM (mean-pooled, normalised), cached per contract.
+
+    The same features a feature-strategy clause model computes at max_length 256, so a head trained on them serves as-is.
+    `only(key, passages)` picks the passage indices to embed (every passage when None). Returns key -> (indices, vectors).
+    """
+    import hashlib
+
+    import numpy as np
+
+    from suite.ml.encoder import Encoder
+
+    CUAD_CACHE.mkdir(parents=True, exist_ok=True)
+    encoder = None
+    out = {}
+    for n, row in enumerate(rows):
+        key = cuad_key(row["Filename"])
+        file = CUAD_CACHE / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".npz")
+        passages = C.passages(split(contracts[key]))
+        wanted = np.arange(len(passages)) if only is None else np.asarray(sorted(only(key, passages)), dtype=int)
+        if file.exists():
+            cached = np.load(file)
+            index = cached["index"] if "index" in cached else np.arange(int(cached["count"]))
+            if int(cached["count"]) == len(passages) and set(wanted.tolist()) <= set(index.tolist()):
+                out[key] = (index, cached["vectors"])
+                continue
+        if encoder is None:
+            encoder = Encoder(encoder_path())
+            encoder.max_length = EMBED_MAX_LENGTH
+        vectors = encoder.encode([passages[i].text for i in wanted], batch_size=64).astype(np.float16)
+        np.savez(file, vectors=vectors, count=len(passages), index=wanted)
+        out[key] = (wanted, vectors)
+        if n % log_every == 0:
+            print(f"embedded {n + 1}/{len(rows)} contracts", flush=True)
+    return out
+
+
+CUAD_TRAIN_NEGATIVES = 40  # per training contract: unlabelled passages nothing fires on, sampled with the seed
+
+
+def cuad_training_passages(rows, contracts, *, seed=SEED):
+    """For training contracts: every labelled passage, every passage the patterns fire on, and a seeded sample of the rest."""
+    labels = {cuad_key(r["Filename"]): cuad_labels(r) for r in rows}
+
+    def only(key, passages):
+        _, spans = cuad_passages(contracts[key], labels[key])
+        keep, rest = set(), []
+        for i, p in enumerate(passages):
+            if any(C.overlaps(p.start, p.end, a, b) for ss in spans.values() for a, b in ss) or C.rule_scores(p.text):
+                keep.add(i)
+            else:
+                rest.append(i)
+        rng = random.Random(f"{seed}:{key}")
+        return keep | set(rng.sample(rest, min(CUAD_TRAIN_NEGATIVES, len(rest))))
+
+    return only
+
+
+def cuad_embed_all(contracts, rows):
+    """Held-out and validation contracts whole (they are scored as users meet them), training contracts sampled."""
+    held = rows[: CUAD_TEST + CUAD_VALIDATION]
+    train_rows = rows[CUAD_TEST + CUAD_VALIDATION :]
+    out = cuad_embeddings(contracts, held)
+    out.update(cuad_embeddings(contracts, train_rows, only=cuad_training_passages(train_rows, contracts)))
+    return out
+
+
+def _contract_table(contracts, row, vectors_of):
+    """Passages of one contract with their cached vectors, gold categories and pattern features (only embedded ones)."""
+    import numpy as np
+
+    key = cuad_key(row["Filename"])
+    labelled, _ = cuad_passages(contracts[key], cuad_labels(row))
+    index, vectors = vectors_of[key]
+    rows_ = [(labelled[i][0], labelled[i][1]) for i in index]
+    rules = np.array(
+        [[1.0 if label in fired else 0.0 for label in C.LABELS] for fired in (C.rule_scores(p.text) for p, _ in rows_)],
+        dtype=np.float32,
+    )
+    gold = np.array([[label in g for label in C.LABELS] for _, g in rows_], dtype=bool)
+    return [p.text for p, _ in rows_], vectors.astype(np.float32), rules, gold
+
+
+class ClauseHead:
+    """One logistic regression per category over frozen MiniLM passage embeddings (optionally with the pattern hits).
+
+    `bias_shift` folds a per-category threshold into the bias, so the kind's one threshold (0.5) means each category's own.
+    """
+
+    def __init__(self, *, with_rules: bool, c: float = 1.0):
+        self.with_rules, self.c = with_rules, c
+        self.coef = self.intercept = None
+        self.bias_shift = None
+
+    def features(self, vectors, rules):
+        import numpy as np
+        from scipy import sparse
+
+        if not self.with_rules:
+            return vectors
+        return (
+            sparse.hstack([vectors, sparse.csr_matrix(rules)]).tocsr()
+            if sparse.issparse(vectors)
+            else np.hstack([vectors, rules])
+        )
+
+    def fit(self, vectors, rules, gold):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        x = self.features(vectors, rules)
+        self.coef = np.zeros(
+            (len(C.LABELS), x.shape[1]), dtype=np.float32
+        )  # dense: a sparse input times it stays cheap
+        self.intercept = np.full(
+            len(C.LABELS), -8.0, dtype=np.float32
+        )  # a category never labelled in training stays silent
+        for j in range(len(C.LABELS)):
+            y = gold[:, j]
+            if y.sum() < 2:
+                continue
+            model = LogisticRegression(C=self.c, max_iter=300, solver="liblinear").fit(x, y)
+            self.coef[j], self.intercept[j] = model.coef_[0], model.intercept_[0]
+        self.bias_shift = np.zeros(len(C.LABELS), dtype=np.float32)
+        self.cap = np.ones(len(C.LABELS), dtype=np.float32)
+        return self
+
+    def probabilities(self, vectors, rules, *, calibrated=True):
+        import numpy as np
+
+        z = (
+            np.asarray(self.features(vectors, rules) @ self.coef.T)
+            + self.intercept
+            + (self.bias_shift if calibrated else 0.0)
+        )
+        p = 1.0 / (1.0 + np.exp(-z))
+        return np.minimum(p, self.cap) if calibrated else p
+
+
+CUAD_HEAD_MIN_PRECISION = 0.80  # precision first: a category's threshold must reach this on the validation contracts
+CUAD_HEAD_MIN_SHOWN = 3  # ... over at least this many shown excerpts, or the category is never "yes"
+CUAD_HEAD_POSSIBLE = 0.4  # where a category that cannot reach it is placed: inside the "possible" band (0.35 to 0.5)
+
+
+# How sure the validation precision must be: 0 takes it as measured; 1.0 asks its Wilson lower bound (one standard
+# error) to reach the goal, since 30 validation contracts show a category only a few times.
+CUAD_PRECISION_Z = float(os.environ.get("BENCH_CUAD_PRECISION_Z", "0"))
+
+
+def _precision_bound(precision: float, n: int) -> float:
+    z = CUAD_PRECISION_Z
+    if not z or not n:
+        return precision
+    centre = precision + z * z / (2 * n)
+    spread = z * ((precision * (1 - precision) / n + z * z / (4 * n * n)) ** 0.5)
+    return (centre - spread) / (1 + z * z / n)
+
+
+def choose_thresholds(head, val_rows, contracts, tables) -> dict:
+    """Per category, the threshold (chosen on the validation contracts only) with the best key-term F1 among those whose
+    precision reaches CUAD_HEAD_MIN_PRECISION; categories that cannot reach it are shown only as "possible"."""
+    import math
+
+    import numpy as np
+
+    head.bias_shift = np.zeros(len(C.LABELS), dtype=np.float32)
+    head.cap = np.ones(len(C.LABELS), dtype=np.float32)
+    predict = head_predictor(head, tables, calibrated=False)
+    shown: dict[str, list[tuple[float, bool]]] = {label: [] for label in C.LABELS}
+    support = dict.fromkeys(C.LABELS, 0)
+    for row in val_rows:
+        text = contracts[cuad_key(row["Filename"])]
+        _, spans = cuad_passages(text, cuad_labels(row))
+        for label in spans:
+            support[label] += 1
+        for t in A.key_terms(split(text), predict, lambda offset: 1, threshold=0.15):  # every category's best passage
+            hit = any(C.overlaps(t["start"], t["end"], a, b) for a, b in spans.get(t["category"], []))
+            shown[t["category"]].append((t["confidence"], hit))
+    chosen = {}
+    for j, label in enumerate(C.LABELS):
+        candidates = []
+        for threshold in sorted({round(s, 4) for s, _ in shown[label]}):
+            above = [hit for s, hit in shown[label] if s >= threshold]
+            tp = sum(above)
+            precision = tp / len(above) if above else 0.0
+            f1 = 2 * tp / (len(above) + support[label]) if above else 0.0
+            candidates.append((threshold, precision, f1, len(above)))
+        good = [
+            c
+            for c in candidates
+            if _precision_bound(c[1], c[3]) >= CUAD_HEAD_MIN_PRECISION and c[3] >= CUAD_HEAD_MIN_SHOWN
+        ]
+        if good:
+            threshold, precision, f1, n = max(good, key=lambda c: (c[2], c[0]))
+            target = 0.5
+        else:
+            best = max(candidates, key=lambda c: (c[2], c[0]), default=(0.5, 0.0, 0.0, 0))
+            threshold, precision, f1, n = best
+            target = CUAD_HEAD_POSSIBLE
+        head.cap[j] = 1.0 if target == 0.5 else 0.49  # a category that never reached the precision is never "yes"
+        threshold = min(max(threshold, 1e-4), 1 - 1e-4)
+        head.bias_shift[j] = math.log(target / (1 - target)) - math.log(threshold / (1 - threshold))
+        chosen[label] = {
+            "threshold": round(threshold, 4),
+            "validation_precision": round(precision, 3),
+            "validation_f1": round(f1, 3),
+            "shown": n,
+            "yes": target == 0.5,
+        }
+    return chosen
+
+
+def head_predictor(head, tables, *, calibrated=True):
+    """Passage text -> {"scores"} from the head, for passages whose vectors are cached (every passage of a scored contract)."""
+    import numpy as np
+
+    lookup = {}
+    for texts, vectors, rules, _ in tables.values():
+        probs = head.probabilities(vectors, rules, calibrated=calibrated)
+        for text, row in zip(texts, probs):
+            lookup[text] = row
+
+    def predict(texts):
+        out = []
+        for text in texts:
+            row = lookup.get(text)
+            if row is None:  # a passage the cache lacks: only the patterns speak for it
+                row = np.zeros(len(C.LABELS))
+            out.append({"scores": {label: float(v) for label, v in zip(C.LABELS, row)}})
+        return out
+
+    return predict
+
+
+def cuad_head():
+    """CUAD with a per-category head on cached MiniLM embeddings: trained on the training contracts' passages, thresholds
+    chosen on the validation contracts, scored on the held-out ones as lawyers see them and by CUAD's ranking measure."""
+    import numpy as np
+
+    contracts, rows = cuad_data()
+    test_rows, val_rows, train_rows = (
+        rows[:CUAD_TEST],
+        rows[CUAD_TEST : CUAD_TEST + CUAD_VALIDATION],
+        rows[CUAD_TEST + CUAD_VALIDATION :],
+    )
+    vectors_of = cuad_embeddings(contracts, test_rows + val_rows)
+    # Training contracts whose passages are cached (the embedding pass runs apart; it may not have reached them all).
+    cached_train = [r for r in train_rows if _cached(cuad_key(r["Filename"]))]
+    vectors_of.update(cuad_embeddings(contracts, cached_train, only=cuad_training_passages(cached_train, contracts)))
+    began = time.perf_counter()
+    tables = {
+        cuad_key(r["Filename"]): _contract_table(contracts, r, vectors_of) for r in test_rows + val_rows + cached_train
+    }
+    train_keys = [cuad_key(r["Filename"]) for r in cached_train]
+    xs, rs, gs = (np.vstack([tables[k][i] for k in train_keys]) for i in (1, 2, 3))
+    print(
+        f"cuad head: {len(cached_train)} training contracts ({len(xs)} passages, {int(gs.any(1).sum())} labelled)",
+        flush=True,
+    )
+    held = {k: v for k, v in tables.items() if k not in set(train_keys)}
+    kind = ClausesKind()
+    out = {
+        "train_contracts": len(cached_train),
+        "train_passages": int(len(xs)),
+        "validation_contracts": len(val_rows),
+        "test_contracts": len(test_rows),
+        "embedding": {"encoder": "all-MiniLM-L6-v2 (frozen, mean-pooled)", "max_length": EMBED_MAX_LENGTH},
+    }
+    out["untrained"] = key_term_scores(test_rows, contracts, kind.default_predict)
+    print("cuad untrained", out["untrained"]["micro"], out["untrained"]["macro_f1"], flush=True)
+    rankings = {"published": CUAD_PUBLISHED, "untrained": ranking_scores(test_rows, contracts, kind.default_predict)}
+    for name, with_rules in (("head", False), ("head + pattern features", True)):
+        head = ClauseHead(with_rules=with_rules).fit(xs, rs, gs)
+        raw = head_predictor(head, held, calibrated=False)
+        if not with_rules:  # what today's served blend would make of this head (patterns + model, 0.5)
+            out["head in the served blend"] = key_term_scores(
+                test_rows, contracts, kind.serve(raw), threshold=A.CLAUSE_FUSED_THRESHOLD
+            )
+            print(
+                "cuad head in the served blend",
+                out["head in the served blend"]["micro"],
+                out["head in the served blend"]["macro_f1"],
+                flush=True,
+            )
+            out[f"{name} at 0.5"] = key_term_scores(test_rows, contracts, raw)
+        thresholds = choose_thresholds(head, val_rows, contracts, held)
+        calibrated = head_predictor(head, held)
+        out[f"{name}, thresholds from validation"] = scores = key_term_scores(test_rows, contracts, calibrated)
+        scores["thresholds"] = thresholds
+        rankings[name] = ranking_scores(test_rows, contracts, raw)
+        print(
+            "cuad",
+            name,
+            scores["micro"],
+            scores["macro_f1"],
+            "aupr",
+            rankings[name]["aupr"],
+            "p@80r",
+            rankings[name]["precision_at_80_recall"],
+            flush=True,
+        )
+        if with_rules:
+            out["negations"] = negation_scores(
+                {
+                    "untrained": kind.default_predict,
+                    "served blend, any model": kind.serve(
+                        lambda texts: [{"scores": {label: 1.0 for label in C.LABELS}} for _ in texts]
+                    ),
+                }
+            )
+    out["ranking"] = rankings
+    out["seconds_training_and_scoring"] = round(time.perf_counter() - began, 1)
+    return out
+
+
+def cuad_tfidf_head(contracts, rows, out: dict, rankings: dict) -> None:
+    """The same per-category head over TF-IDF word and bigram features of every passage of every training contract:
+    what fits shared cores when the encoder pass cannot (the encoder variant reads the cache)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    test_rows, val_rows, train_rows = (
+        rows[:CUAD_TEST],
+        rows[CUAD_TEST : CUAD_TEST + CUAD_VALIDATION],
+        rows[CUAD_TEST + CUAD_VALIDATION :],
+    )
+
+    def table(row):
+        key = cuad_key(row["Filename"])
+        labelled, _ = cuad_passages(contracts[key], cuad_labels(row))
+        texts = [p.text for p, _ in labelled]
+        rules = np.array(
+            [[1.0 if label in fired else 0.0 for label in C.LABELS] for fired in map(C.rule_scores, texts)],
+            dtype=np.float32,
+        )
+        gold = np.array([[label in g for label in C.LABELS] for _, g in labelled], dtype=bool)
+        return key, texts, rules, gold
+
+    began = time.perf_counter()
+    import pickle
+
+    cache = (
+        CUAD_CACHE.parent / "cuad-passages.pkl"
+    )  # passages, pattern hits and gold of every contract: a rerun skips them
+    if cache.exists():
+        raw = pickle.loads(cache.read_bytes())
+    else:
+        raw = {k: (t, r, g) for k, t, r, g in map(table, test_rows + val_rows + train_rows)}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(raw))
+    train_keys = [cuad_key(r["Filename"]) for r in train_rows]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True)
+    vectorizer.fit([t for k in train_keys for t in raw[k][0]])
+    tables = {k: (t, vectorizer.transform(t), r, g) for k, (t, r, g) in raw.items()}
+    from scipy import sparse
+
+    xs = sparse.vstack([tables[k][1] for k in train_keys]).tocsr()
+    rs, gs = (np.vstack([tables[k][i] for k in train_keys]) for i in (2, 3))
+    held = {k: v for k, v in tables.items() if k not in set(train_keys)}
+    print(
+        f"cuad tf-idf head: {len(train_keys)} training contracts, {xs.shape[0]} passages, {xs.shape[1]} features",
+        flush=True,
+    )
+    out["tfidf"] = {
+        "train_contracts": len(train_keys),
+        "train_passages": int(xs.shape[0]),
+        "features": int(xs.shape[1]),
+        "precision_z": CUAD_PRECISION_Z,
+    }
+    kind = ClausesKind()
+    for name, with_rules in (("tf-idf head", False), ("tf-idf head + pattern features", True)):
+        head = ClauseHead(with_rules=with_rules, c=4.0).fit(xs, rs, gs)
+        uncalibrated = head_predictor(head, held, calibrated=False)
+        if not with_rules:
+            out[f"{name} in the served blend"] = key_term_scores(
+                test_rows, contracts, kind.serve(uncalibrated), threshold=A.CLAUSE_FUSED_THRESHOLD
+            )
+            print("cuad", name, "in the served blend", out[f"{name} in the served blend"]["micro"], flush=True)
+        thresholds = choose_thresholds(head, val_rows, contracts, held)
+        out[f"{name}, thresholds from validation"] = scores = key_term_scores(
+            test_rows, contracts, head_predictor(head, held)
+        )
+        scores["thresholds"] = thresholds
+        rankings[name] = ranking_scores(test_rows, contracts, uncalibrated)
+        print(
+            "cuad",
+            name,
+            scores["micro"],
+            scores["macro_f1"],
+            "aupr",
+            rankings[name]["aupr"],
+            "p@80r",
+            rankings[name]["precision_at_80_recall"],
+            flush=True,
+        )
+    out["tfidf"]["seconds"] = round(time.perf_counter() - began, 1)
+
+
+def _cached(key: str) -> bool:
+    import hashlib
+
+    return (CUAD_CACHE / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".npz")).exists()
+
+
 # --- speed -------------------------------------------------------------------------------------------------
 
 
@@ -444,13 +854,20 @@ def speed(contracts, clause_model):
     import subprocess
 
     if clause_model is None:  # the same network with an untrained head costs the same time
-        clause_model = engine.build(ClausesKind(), base=encoder_path(), strategy="feature", hp=engine.hyperparameters_parse(CLAUSE_HP, strategy="feature"))
+        clause_model = engine.build(
+            ClausesKind(),
+            base=encoder_path(),
+            strategy="feature",
+            hp=engine.hyperparameters_parse(CLAUSE_HP, strategy="feature"),
+        )
     work = Path(tempfile.mkdtemp(prefix="fineloop-speed-"))
     (work / "contract.pdf").write_bytes(fifty_page_pdf(contracts))
     clause_model.save(work / "clauses")
     out = {}
     for name in ("FineLoop untrained", "FineLoop trained clauses", "LexRank (sumy)"):
-        child = subprocess.run([sys.executable, __file__, "--speed-child", name, str(work)], capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--speed-child", name, str(work)], capture_output=True, text=True, check=True
+        )
         out[name] = json.loads(child.stdout.strip().splitlines()[-1])
     return out
 
@@ -478,11 +895,26 @@ def speed_child(name: str, work: Path) -> dict:
         pages = [{"number": p.number, "start": p.start, "end": p.end} for p in extracted.pages]
         result = A.analyse(extracted.text, pages, models, doc_type="auto")
         extra = {"key_terms": len(result["key_terms"]), "summary_sentences": len(result["summary"])}
-    return {"seconds": round(time.perf_counter() - began, 2), "load_seconds": round(load_seconds, 2), "pages": len(extracted.pages),
-            "characters": len(extracted.text), "peak_rss_mb": round(peak_mb(), 1), **extra}
+    return {
+        "seconds": round(time.perf_counter() - began, 2),
+        "load_seconds": round(load_seconds, 2),
+        "pages": len(extracted.pages),
+        "characters": len(extracted.text),
+        "peak_rss_mb": round(peak_mb(), 1),
+        **extra,
+    }
 
 
 PARTS = ("scitldr", "scisummnet", "cuad", "speed")
+KEYS_OF = {
+    "scitldr": ("scitldr_dev",),
+    "scisummnet": ("scisummnet",),
+    "cuad": ("cuad", "cuad_last_trained"),
+    "speed": ("speed_50_pages",),
+    "cuad-tfidf": ("cuad_tfidf",),
+    "cuad-head": ("cuad_head",),
+}  # what each part writes
+EXTRA_PARTS = ("cuad-embed", "cuad-head", "cuad-tfidf")  # run only when named
 
 
 def main():
@@ -495,10 +927,19 @@ def main():
     torch.set_num_threads(THREADS)
     print(f"summarizer bench: {THREADS} torch threads, encoder {encoder_path()}, parts {parts}", flush=True)
     result = json.loads(RESULTS.read_text()) if RESULTS.exists() and "--only" in sys.argv else {}
-    result.update({"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
-                   "cpus": os.cpu_count(), "torch_threads": THREADS,
-                   "hyperparameters": {"salience": {**HP, "strategy": "feature"}, "salience_scisummnet": {**SCISUMM_HP, "strategy": SCISUMM_STRATEGY},
-                                       "clauses": {**CLAUSE_HP, "strategy": "feature"}}})
+    result.update(
+        {
+            "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "machine": platform.platform(),
+            "cpus": os.cpu_count(),
+            "torch_threads": THREADS,
+            "hyperparameters": {
+                "salience": {**HP, "strategy": "feature"},
+                "salience_scisummnet": {**SCISUMM_HP, "strategy": SCISUMM_STRATEGY},
+                "clauses": {**CLAUSE_HP, "strategy": "feature"},
+            },
+        }
+    )
     clause_model = contracts = None
     for part in parts:
         began = time.perf_counter()
@@ -510,9 +951,25 @@ def main():
             result["scisummnet"] = {"rouge": rouge_, "words": SCISUMM_WORDS, **info}
         elif part == "cuad":
             scores, info, clause_model, contracts = cuad()
-            if "trained" not in scores and "cuad" in result and "trained" in result["cuad"]:  # keep the last trained figures, dated
-                result["cuad_last_trained"] = {"when": result.get("when_cuad_trained", "2026-11-24"), **{k: result["cuad"][k] for k in ("trained", "untrained", "test_contracts") if k in result["cuad"]}}
+            if (
+                "trained" not in scores and "cuad" in result and "trained" in result["cuad"]
+            ):  # keep the last trained figures, dated
+                result["cuad_last_trained"] = {
+                    "when": result.get("when_cuad_trained", "2026-11-24"),
+                    **{k: result["cuad"][k] for k in ("trained", "untrained", "test_contracts") if k in result["cuad"]},
+                }
             result["cuad"] = {**scores, **info}
+        elif part == "cuad-embed":
+            contracts, rows = cuad_data()
+            cuad_embed_all(contracts, rows)
+            continue
+        elif part == "cuad-tfidf":
+            contracts, rows = cuad_data()
+            found, rankings = {}, {"published": CUAD_PUBLISHED}
+            cuad_tfidf_head(contracts, rows, found, rankings)
+            result["cuad_tfidf"] = {**found, "ranking": rankings}
+        elif part == "cuad-head":
+            result["cuad_head"] = cuad_head()
         elif part == "speed":
             if clause_model is None:
                 contracts = cuad_data()[0]
@@ -520,8 +977,19 @@ def main():
         result.setdefault("seconds", {})[part] = round(time.perf_counter() - began, 1)
         print(part, "done in", result["seconds"][part], "s", flush=True)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        if "--only" in sys.argv and RESULTS.exists():  # another --only run may have written its parts meanwhile
-            result = {**json.loads(RESULTS.read_text()), **result}
+        if (
+            "--only" in sys.argv and RESULTS.exists()
+        ):  # another --only run may have written its parts meanwhile: keep them
+            mine = {
+                "when",
+                "machine",
+                "cpus",
+                "torch_threads",
+                "hyperparameters",
+                "seconds",
+                *(k for p in parts for k in KEYS_OF.get(p, ())),
+            }
+            result = {**json.loads(RESULTS.read_text()), **{k: v for k, v in result.items() if k in mine}}
         RESULTS.write_text(json.dumps(result, indent=2))
     print(table(result))
 
@@ -529,34 +997,87 @@ def main():
 def table(r) -> str:
     lines = []
     if "scitldr_dev" in r and "scisummnet" in r:
-        lines += ["| system | SciTLDR dev R-1 | R-2 | R-L | ScisummNet R-1 | R-2 | R-L |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| system | SciTLDR dev R-1 | R-2 | R-L | ScisummNet R-1 | R-2 | R-L |",
+            "|---|---|---|---|---|---|---|",
+        ]
         a, b = r["scitldr_dev"]["rouge"], r["scisummnet"]["rouge"]
         for name in ["Lead-1/Lead-k", "LexRank", "TextRank", "FineLoop untrained", "FineLoop trained"]:
             x = a["Lead-1"] if name.startswith("Lead") else a[name]
             y = b["Lead-k"] if name.startswith("Lead") else b[name]
-            lines.append(f"| {name} | {x['rouge1']} | {x['rouge2']} | {x['rougeL']} | {y['rouge1']} | {y['rouge2']} | {y['rougeL']} |")
+            lines.append(
+                f"| {name} | {x['rouge1']} | {x['rouge2']} | {x['rougeL']} | {y['rouge1']} | {y['rouge2']} | {y['rougeL']} |"
+            )
     if "cuad" in r:
         c = r["cuad"]
-        lines += ["", f"| CUAD key terms ({c['test_contracts']} held-out contracts) | micro P | micro R | micro F1 | macro F1 |", "|---|---|---|---|---|"]
-        lines[-2] = f"| CUAD key terms ({c['test_contracts']} held-out contracts) | micro P | micro R | micro F1 | macro P | macro F1 | 'possible' shown (right) |"
+        lines += [
+            "",
+            f"| CUAD key terms ({c['test_contracts']} held-out contracts) | micro P | micro R | micro F1 | macro F1 |",
+            "|---|---|---|---|---|",
+        ]
+        lines[-2] = (
+            f"| CUAD key terms ({c['test_contracts']} held-out contracts) | micro P | micro R | micro F1 | macro P | macro F1 | 'possible' shown (right) |"
+        )
         lines[-1] = "|---|---|---|---|---|---|---|"
         for name in [n for n in ("untrained", "trained", "trained model alone") if n in c]:
             m, pos = c[name]["micro"], c[name].get("possible", {})
-            lines.append(f"| FineLoop {name} | {m['precision']} | {m['recall']} | {m['f1']} | {c[name].get('macro_precision', '')} | {c[name]['macro_f1']} "
-                         f"| {pos.get('shown', '')} ({pos.get('precision', '')}) |")
+            lines.append(
+                f"| FineLoop {name} | {m['precision']} | {m['recall']} | {m['f1']} | {c[name].get('macro_precision', '')} | {c[name]['macro_f1']} "
+                f"| {pos.get('shown', '')} ({pos.get('precision', '')}) |"
+            )
         if "ranking" in c:
             rk = c["ranking"]
-            lines += ["", "| CUAD ranking, mean over categories | AUPR % | precision at 80% recall % |", "|---|---|---|",
-                      f"| {rk['published']['system']} (published) | {rk['published']['aupr']} | {rk['published']['precision_at_80_recall']} |"]
+            lines += [
+                "",
+                "| CUAD ranking, mean over categories | AUPR % | precision at 80% recall % |",
+                "|---|---|---|",
+                f"| {rk['published']['system']} (published) | {rk['published']['aupr']} | {rk['published']['precision_at_80_recall']} |",
+            ]
             for name in [n for n in ("untrained", "trained", "trained model alone") if n in rk]:
-                lines.append(f"| FineLoop {name} (passages of our held-out contracts) | {rk[name]['aupr']} | {rk[name]['precision_at_80_recall']} |")
+                lines.append(
+                    f"| FineLoop {name} (passages of our held-out contracts) | {rk[name]['aupr']} | {rk[name]['precision_at_80_recall']} |"
+                )
         if "negations" in c:
-            lines += ["", "| negation set | clauses | categories that must not appear | wrong | must appear | missed |", "|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "| negation set | clauses | categories that must not appear | wrong | must appear | missed |",
+                "|---|---|---|---|---|---|",
+            ]
             for name, v in c["negations"].items():
-                lines.append(f"| FineLoop {name} | {v['clauses']} | {v['must_not']} | {v['wrong']} | {v['must']} | {v['missed']} |")
+                lines.append(
+                    f"| FineLoop {name} | {v['clauses']} | {v['must_not']} | {v['wrong']} | {v['must']} | {v['missed']} |"
+                )
+    for part in ("cuad_tfidf", "cuad_head"):
+        if part not in r:
+            continue
+        c = r[part]
+        systems = [n for n in c if isinstance(c[n], dict) and "micro" in c[n]]
+        lines += [
+            "",
+            f"| CUAD key terms, per-category head ({part}) | micro P | micro R | micro F1 | macro P | macro F1 | 'possible' shown (right) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name in systems:
+            m, pos = c[name]["micro"], c[name].get("possible", {})
+            lines.append(
+                f"| {name} | {m['precision']} | {m['recall']} | {m['f1']} | {c[name].get('macro_precision', '')} | {c[name]['macro_f1']} "
+                f"| {pos.get('shown', '')} ({pos.get('precision', '')}) |"
+            )
+        if "ranking" in c:
+            lines += [
+                "",
+                "| CUAD ranking, mean over categories | AUPR % | precision at 80% recall % |",
+                "|---|---|---|",
+            ]
+            for name, v in c["ranking"].items():
+                label = f"{v['system']} (published)" if name == "published" else name
+                lines.append(f"| {label} | {v['aupr']} | {v['precision_at_80_recall']} |")
     if "speed_50_pages" in r:
-        lines += ["", f"| 50-page contract PDF, extract to result ({r['torch_threads']} threads) | seconds | model load s | peak RSS MB |",
-                  "|---|---|---|---|"]
+        lines += [
+            "",
+            f"| 50-page contract PDF, extract to result ({r['torch_threads']} threads) | seconds | model load s | peak RSS MB |",
+            "|---|---|---|---|",
+        ]
         for name, v in r["speed_50_pages"].items():
             lines.append(f"| {name} | {v['seconds']} | {v.get('load_seconds', '')} | {v['peak_rss_mb']} |")
     return "\n".join(lines)

@@ -89,7 +89,8 @@ def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bo
     return kind is None and not heading
 
 
-PREAMBLE_PASSAGES = 10  # how far a preamble the splitter cut may run on ("between Acme ("Acme"), and" / "Beta Corp 12 Main St")
+# How far a preamble the splitter cut may run on ("between Acme ("Acme"), and" / "Beta Corp 12 Main St").
+PREAMBLE_PASSAGES = 10
 _DANGLING = re.compile(r"(?:\b(?:and|or|between|among)|[,;:])\s*$", re.IGNORECASE)
 _CONTINUES = re.compile(r"^\s*(?:[a-z(]|and\b|or\b)")
 
@@ -177,7 +178,8 @@ def _fallback_title(sents) -> str:
         if found:
             return found
     for s in opening:
-        if C.heading_like(s.text) and C.boilerplate(s.text) is None and not re.match(r"^\s*(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\b", s.text, re.I):
+        exhibit = re.match(r"^\s*(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\b", s.text, re.I)
+        if C.heading_like(s.text) and C.boilerplate(s.text) is None and not exhibit:
             return " ".join(s.text.split())[:120]
     return ""
 

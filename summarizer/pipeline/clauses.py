@@ -12,8 +12,11 @@ from summarizer.pipeline.sentences import Sentence
 # name: (answer shape, short description in our words, patterns that suggest the category)
 CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "Document Name": ("text", "the title of the agreement", (r"^(?:.{0,300}?\s)?[A-Z][A-Z \-&,]{4,}\b(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)\b", r"^\s*(?:[A-Z][a-z]+[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\s*$")),
-    "Parties": ("parties", "who enters into the agreement", (r"\bby and (?:between|among)\b", r"\bentered into\b.{0,200}\b(?:between|among)\b",
-                r"\b(?:this|the)\b[\w ,\-]{0,60}\b(?:agreement|contract)\b.{0,120}\b(?:between|among)\s+[A-Z]", r"\bbetween\b.{0,120}\band\b.{0,120}\((?:the )?[\"\u201c]", r"\bbetween\s+[A-Z][\w.,&\- ]{2,80}\((?:the )?[\"\u201c]")),
+    "Parties": ("parties", "who enters into the agreement", (
+        r"\bby and (?:between|among)\b", r"\bentered into\b.{0,200}\b(?:between|among)\b",
+        r"\b(?:this|the)\b[\w ,\-]{0,60}\b(?:agreement|contract)\b.{0,120}\b(?:between|among)\s+[A-Z]",
+        r"\bbetween\b.{0,120}\band\b.{0,120}\((?:the )?[\"\u201c]",
+        r"\bbetween\s+[A-Z][\w.,&\- ]{2,80}\((?:the )?[\"\u201c]")),
     "Agreement Date": ("date", "the date the agreement is made", (r"\b(?:dated|made|entered into)\b.{0,60}\b(?:as of|on|this)\b", r"\bdated as of\b")),
     "Effective Date": ("date", "when the agreement takes effect", (r"\b(?:agreement|contract|amendment)\b.{0,40}\b(?:shall be|is|becomes?|will be|shall become) effective\b", r"\beffective (?:as of|on)\b", r"\b(?:the|this) effective date\b.{0,40}\b(?:is|shall be|means|will be)\b", r"\b(?:entered into|made)\b.{0,40}\bas of\b")),
     "Expiration Date": ("date", "when the initial term ends", (r"\binitial term\b", r"\bterm of this agreement\b.{0,120}\b(?:shall|will)\b", r"\bshall (?:expire|terminate) on\b", r"\bcontinue (?:in (?:full )?force|in effect)\b.{0,80}\buntil\b")),
@@ -113,7 +116,9 @@ _TOC = re.compile(r"\.{5,}|(?:\b(?:ARTICLE|SECTION)\s+[0-9IVX]+\b.{0,80}){3,}", 
 _SURVIVAL = re.compile(r"\bsurviv\w*\b", re.IGNORECASE)
 _LETTERHEAD = re.compile(r"\b(?:tel(?:ephone)?|fax|phone|e-?mail|www\.|https?://|suite \d+|p\.?o\.? box|exhibit\s+\d+(?:\.\d+)?|confidential treatment|\[\*+\])", re.IGNORECASE)
 # A preamble names the parties, often with their addresses: it is not letterhead even without a binding verb.
-_PREAMBLE = re.compile(r"\bby and (?:between|among)\b|\b(?:entered into|made|dated|effective)\b.{0,200}\b(?:between|among)\b", re.IGNORECASE | re.DOTALL)
+_PREAMBLE = re.compile(
+    r"\bby and (?:between|among)\b|\b(?:entered into|made|dated|effective)\b.{0,200}\b(?:between|among)\b",
+                       re.IGNORECASE | re.DOTALL)
 _OPERATIVE = re.compile(r"\b(?:shall|will|may|must|agrees?|hereby|grants?|warrants?|is entitled|are entitled|covenants?)\b", re.IGNORECASE)
 # Categories read from the opening (title, parties, dates): they come from the preamble, never from a definition.
 OPENING_ONLY = {"Document Name", "Parties", "Agreement Date"}

@@ -67,17 +67,18 @@ def duration(text: str, *, near: str | None = None) -> str | None:
 
 # Where a party's name ends and its description begins: an address (a line break, a street number), "c/o",
 # "a Delaware corporation", "with its principal office", "whose registered office", "incorporated under".
-_PARTY_TAIL = re.compile(r"\n|\s*\(|\s\d{1,6}\s+[A-Z]|\s(?:a|an)\s|,?\s+(?:with (?:an|its) (?:office|principal|registered)|with offices\b|whose\b|having (?:its|an)\b|located at\b|c/o\b"
-                         r"|incorporated\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
+_PARTY_TAIL = re.compile(r"\n|\s*\(|\s\d{1,6}\s+[A-Z]|\s(?:a|an)\s"
+                         r"|,?\s+(?:with (?:an|its) (?:office|principal|registered)|with offices\b|whose\b|having (?:its|an)\b"
+                         r"|located at\b|c/o\b|incorporated\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(?:shall|are|is|hereinafter|may|will|made|dated)\b")
 _ENUMERATOR = r"\s*\((?:[a-h]|i{1,3}|iv|vi{0,3})\)\s*"
 
 
 def parties(text: str) -> list[str]:
-    """Party names from an opening like 'between Acme Inc. ("Acme") and Beta LLC ("Beta")' (or 'by and among (a) ..., (b) ...')."""
+    """Party names from an opening: 'between Acme Inc. ("Acme") and Beta LLC ("Beta")', 'by and among (a) ..., (b) ...'."""
     # A full stop ends the preamble, but not the one of "Inc." or "Corp."
-    m = re.search(r"\b(?:between|among)\b(?P<body>.{3,800}?)(?:(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bL\.P)(?<!\bN\.A)(?<!\bS\.A)(?<!\b[A-Z])\.\s|$|\bwhereas\b|\brecitals\b)",
-                  text, re.IGNORECASE | re.DOTALL)
+    ends = r"(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bL\.P)(?<!\bN\.A)(?<!\bS\.A)(?<!\b[A-Z])\.\s|$|\bwhereas\b|\brecitals\b"
+    m = re.search(r"\b(?:between|among)\b(?P<body>.{3,800}?)(?:" + ends + ")", text, re.IGNORECASE | re.DOTALL)
     body = m.group("body") if m else text
     names = []
     for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;|" + _ENUMERATOR + r")\s*", body):
@@ -95,8 +96,10 @@ def parties(text: str) -> list[str]:
     return list(dict.fromkeys(names))[:6]
 
 
-_TITLE = re.compile(r"(?:\b(?!(?:THIS|AGREEMENT|CONTRACT)\b)(?:[A-Z][A-Z0-9'&/\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
-_TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+(?:[ -](?:and|of|for|to|&))?[ -]){1,8}(?:Agreement|Contract|License|Licence|Lease)\b")
+_TITLE = re.compile(r"(?:\b(?!(?:THIS|AGREEMENT|CONTRACT)\b)(?:[A-Z][A-Z0-9'&/\-]*|NO\.|\d+(?:\.\d+)*),?\s+){0,8}"
+                    r"(?:AGREEMENT|CONTRACT|LICENSE|LICENCE|LEASE)(?:\s+(?:OF|FOR|ON)(?:\s+[A-Z][A-Z&\-]+){1,5})?\b")
+_TITLE_CASE = re.compile(r"(?:[A-Z][a-z]+(?:[ -](?:and|of|for|to|&))?[ -]){1,8}"
+                         r"(?:Agreement|Contract|License|Licence|Lease)\b")
 _NOT_TITLE_CASE_WORDS = re.compile(r"^(?:(?:This|The|Form of)\s+)+")
 _NOT_TITLE_WORDS = re.compile(r"^(?:(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX)\s+[0-9A-Z.\-]+\s+|THIS\s+|THE\s+|AND\s+|FORM\s+OF\s+|CONFIDENTIAL\s+|EXECUTION\s+(?:COPY|VERSION)\s+)+")
 
@@ -111,8 +114,9 @@ def title(text: str) -> str | None:
     for m in list(_TITLE.finditer(text)) or list(_TITLE_CASE.finditer(text)):
         if _REFERENCE.search(m.group(0)):
             continue  # "... PORTIONS OF THIS AGREEMENT" refers to the agreement, it is not its title
-        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", " ".join(m.group(0).split()))  # an exhibit's number ("Exhibit 10.1")
-        name = re.sub(r"^(?:\d+(?:\.\d+)*\s+)+", "", _NOT_TITLE_CASE_WORDS.sub("", _NOT_TITLE_WORDS.sub("", name))).strip(" ,")
+        number = r"^(?:\d+(?:\.\d+)*\s+)+"  # an exhibit's number ("Exhibit 10.1")
+        name = re.sub(number, "", " ".join(m.group(0).split()))
+        name = re.sub(number, "", _NOT_TITLE_CASE_WORDS.sub("", _NOT_TITLE_WORDS.sub("", name))).strip(" ,")
         if len(name.split()) >= 2 and len(name) <= 120:
             return name
     return None
