@@ -50,12 +50,15 @@ parser.add_argument("--tune", type=int, default=300, help="other held-out questi
 parser.add_argument("--unanswerable", type=int, default=300, help="questions whose pair is not indexed, for the refusal rate")
 parser.add_argument("--turns", type=int, default=20, help="messages per conversation in the latency run")
 parser.add_argument("--no-latency", action="store_true", help="retrieval and triage only")
-parser.add_argument("--latency-only", action="store_true", help="import (embeddings from var/bench-cache when there) and the latency run only (bench/results/chatbot-latency.json)")
+parser.add_argument("--latency-only", action="store_true",
+                    help="import (embeddings from var/bench-cache when there) and the latency run only (chatbot-latency.json)")
 parser.add_argument("--medicationqa-only", action="store_true",
                     help="MedicationQA consumer questions against the knowledge base in the database (bench/results/chatbot-medicationqa.json)")
 parser.add_argument("--medicationqa-limit", type=int, default=0, help="only the first N MedicationQA questions")
-parser.add_argument("--cold", action="store_true", help="embed everything again, even when var/bench-cache holds this sample's index")
-parser.add_argument("--triage-only", action="store_true", help="triage on the frozen list only (bench/results/chatbot-triage.json)")
+parser.add_argument("--cold", action="store_true",
+                    help="embed everything again, even when var/bench-cache holds this sample's index")
+parser.add_argument("--triage-only", action="store_true",
+                    help="triage on the validation and blind lists only (bench/results/chatbot-triage.json)")
 ARGS = parser.parse_args()
 
 VAR = tempfile.mkdtemp(prefix="fineloop-bench-chatbot-")
@@ -145,9 +148,11 @@ def retrieval(rows: list[dict], unanswerable: list[dict]) -> dict:
     reported, tuning = asked[: ARGS.questions], asked[ARGS.questions :]
     out = {"articles": len(rows), "chunks": len(index), "questions": len(reported), "tuning_questions": len(tuning),
            "unanswerable_questions": len(unanswerable), "dense_weight": DENSE_WEIGHT,
-           "import_kb": {"wall_s": round(import_s, 1), "cpu_s": round(import_cpu_s, 1), "passages_per_s": round(len(index) / import_s, 1),
+           "import_kb": {"wall_s": round(import_s, 1), "cpu_s": round(import_cpu_s, 1),
+                         "passages_per_s": round(len(index) / import_s, 1),
                          "passages_per_cpu_s": round(len(index) / max(import_cpu_s, 1e-9), 2), "embeddings_reused": reused,
-                         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "rss_before_mb": round(rss_before),
+                         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                         "rss_before_mb": round(rss_before),
                          "torch_threads": __import__("torch").get_num_threads()},
            "examples": [{"original": r["question"], "reworded": a["question"]} for r, a in zip(rows[:8], asked[:8])]}
 

@@ -27,7 +27,8 @@ ALIASES = {
 QUESTION_TYPES: list[tuple[str, str]] = [
     # MedQuAD's kinds of question about a condition first: their words ("how many people", "caused by a gene") would
     # otherwise be read as a dose or a cause.
-    ("inheritance", r"\b(?:inherit\w*|hereditary|runs? in (?:the |my |our )?famil\w*|pass(?:ed)? (?:\w+ )?(?:on|down)|get it from (?:me|my|their|his|her))\b"),
+    ("inheritance", r"\b(?:inherit\w*|hereditary|runs? in (?:the |my |our )?famil\w*|pass(?:ed)? (?:\w+ )?(?:on|down)"
+                    r"|get it from (?:me|my|their|his|her))\b"),
     ("genetic changes", r"\b(?:genes?|genetic (?:change|cause|mutation)s?|mutations?|chromosomes?)\b"),
     ("research", r"\b(?:research\w*|clinical trials?|trials?|new (?:studies|study|treatments?))\b"),
     ("frequency", r"\bhow (?:common|rare|many people)\b|\bprevalen\w*"),
@@ -54,7 +55,8 @@ QTYPE_SYNONYMS = {
     "usage": "usage", "side effects": "side effects", "side effect": "side effects", "interaction": "interaction",
     "dosage": "dosage", "dose": "dosage", "storage and disposal": "storage", "storage": "storage", "contraindication": "contraindication",
     "symptoms": "symptoms", "causes": "causes", "treatment": "treatment", "prevention": "prevention", "exams and tests": "diagnosis",
-    "diagnosis": "diagnosis", "outlook": "outlook", "complications": "outlook", "susceptibility": "susceptibility", "frequency": "frequency",
+    "diagnosis": "diagnosis", "outlook": "outlook", "complications": "outlook", "susceptibility": "susceptibility",
+    "frequency": "frequency",
     "inheritance": "inheritance", "genetic changes": "genetic changes", "research": "research", "stages": "stages",
 }
 FUZZY_MIN = 85  # rapidfuzz ratio: "rivatigmine" -> "rivastigmine" is 96, "metformin" -> "metoprolol" is 63
@@ -137,7 +139,8 @@ class FocusVocabulary:
                         covered |= set(range(i, i + size))
                         matched = True
                 if not matched and size > 1 and any(len(w) >= 5 and w not in self._words for w in words[i : i + size]):
-                    best = process.extractOne(gram, self._by_size.get(size, ()), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_PHRASE)
+                    same_size = self._by_size.get(size, ())
+                    best = process.extractOne(gram, same_size, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_PHRASE)
                     if best:  # a long name with a typo wins over the shorter name spelt right inside it
                         found |= self.names[best[0]]
                         covered |= set(range(i, i + size))

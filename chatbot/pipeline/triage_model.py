@@ -96,14 +96,16 @@ CORRECTION_WEIGHT = 10.0
 
 
 def correction_examples(corrections) -> list[dict]:
-    return [{"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT} for c in corrections if c.get("level") in LEVELS]
+    return [{"text": c["text"], "level": c["level"], "weight": CORRECTION_WEIGHT}
+            for c in corrections if c.get("level") in LEVELS]
 
 
 def training_key(corrections=()) -> str:
     """The hash of everything the model is trained from (and of the library that pickles it): a new key, a new model."""
     import sklearn
 
-    return hashlib.sha1((_shipped()[1] + sklearn.__version__ + json.dumps(correction_examples(corrections), sort_keys=True)).encode()).hexdigest()
+    extra = json.dumps(correction_examples(corrections), sort_keys=True)
+    return hashlib.sha1((_shipped()[1] + sklearn.__version__ + extra).encode()).hexdigest()
 
 
 def model_path(key: str) -> Path:

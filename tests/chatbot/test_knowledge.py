@@ -111,7 +111,8 @@ def test_a_changed_article_is_updated_in_bulk_and_stamped_as_changed(tmp_path):
     path.write_text(json.dumps({"title": "Gout", "body": "Gout is a kind of arthritis.", "source_id": "gout-1"}) + "\n")
     articles_import(jsonl_records(path))
     first = Article.objects.get(source_id="gout-1")
-    path.write_text(json.dumps({"title": "Gout", "body": "Gout is an inflammatory arthritis.", "source_id": "gout-1"}) + "\n")
+    changed = {"title": "Gout", "body": "Gout is an inflammatory arthritis.", "source_id": "gout-1"}
+    path.write_text(json.dumps(changed) + "\n")
     assert articles_import(jsonl_records(path)) == {"created": 0, "updated": 1, "unchanged": 0}
     again = Article.objects.get(source_id="gout-1")
     assert again.body == "Gout is an inflammatory arthritis." and again.updated_at > first.updated_at

@@ -29,9 +29,9 @@ class FakeLLM(BaseHTTPRequestHandler):
             return self._send(500, b'{"error": {"message": "overloaded"}}')
         if self.mode == "bad_json":
             return self._send(200, b"<html>not json</html>")
+        said = "In plain words: amoxicillin can upset the stomach."
         body = {"id": "x", "object": "chat.completion", "created": 0, "model": "fake",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": "In plain words: amoxicillin can upset the stomach."}}],
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": said}}],
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
         self._send(200, json.dumps(body).encode())
 
