@@ -533,7 +533,7 @@ class ClauseHead:
             y = gold[:, j]
             if y.sum() < 2:
                 continue
-            model = LogisticRegression(C=self.c, max_iter=300, solver="liblinear").fit(x, y)
+            model = LogisticRegression(C=self.c, max_iter=300, solver="liblinear", random_state=SEED).fit(x, y)
             self.coef[j], self.intercept[j] = model.coef_[0], model.intercept_[0]
         self.bias_shift = np.zeros(len(C.LABELS), dtype=np.float32)
         self.cap = np.ones(len(C.LABELS), dtype=np.float32)
