@@ -96,9 +96,8 @@ class Lifecycle:
     queued: str
     running: str
     failed: str
-    stale_after: (
-        timedelta  # no sign of life for this long: whoever claimed it is gone (or hung) even if its worker lives
-    )
+    # No sign of life for this long: whoever claimed it is gone (or hung), even if its worker lives.
+    stale_after: timedelta
     max_attempts: int = 3  # claims before a row whose worker keeps dying is failed instead of queued again
     queued_bound: timedelta | None = timedelta(minutes=15)  # queued this long: send its message again (None: never)
     fail_fields: Callable[[datetime], dict] = lambda now: {}  # what failing writes besides status and reason
