@@ -268,6 +268,20 @@ def _call(url, token, body=None):
         return json.loads(response.read())
 
 
+def _server_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a server process and its workers (Linux /proc), whatever else shares the cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
 def latency(rows: list[dict]) -> dict:
     from rest_framework.authtoken.models import Token
 
@@ -325,18 +339,21 @@ def latency(rows: list[dict]) -> dict:
                 errors.append(str(exc))
 
     threads = [threading.Thread(target=talk, args=(i,)) for i in range(CONVERSATIONS)]
+    cpu_before = _server_cpu_s(server.pid)
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    server_cpu_s = _server_cpu_s(server.pid) - cpu_before
     server.terminate()
     server.wait(timeout=30)
     times.sort()
     return {"conversations": CONVERSATIONS, "replies": len(times), "errors": len(errors),
             "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
             "max_ms": round(times[-1], 1), "replies_per_s": round(len(times) / wall, 1), "goal_p95_ms": P95_GOAL_MS,
+            "server_cpu_ms_per_reply": round(server_cpu_s * 1000 / max(len(times), 1), 1),
             "server": f"gunicorn {WORKERS} workers x {THREADS} threads (gthread), 1 torch thread each", "load_average": os.getloadavg()[0]}
 
 
@@ -424,7 +441,8 @@ def main_latency(rows: list[dict]):
     lat.update(when=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), articles=len(rows))
     print(f"| reply latency, {lat['conversations']} concurrent conversations, no LLM | value |\n|---|---|\n"
           f"| replies (errors) | {lat['replies']} ({lat['errors']}) |\n| p50 | {lat['p50_ms']} ms |\n| p95 | {lat['p95_ms']} ms |\n"
-          f"| max | {lat['max_ms']} ms |\n| throughput | {lat['replies_per_s']} replies/s |\n| load average | {lat['load_average']} |")
+          f"| max | {lat['max_ms']} ms |\n| throughput | {lat['replies_per_s']} replies/s |\n"
+          f"| server CPU per reply | {lat['server_cpu_ms_per_reply']} ms |\n| load average | {lat['load_average']} |")
     RESULTS.with_name("chatbot-latency.json").write_text(json.dumps(lat, indent=2) + "\n")
 
 
