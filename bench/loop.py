@@ -174,9 +174,13 @@ def reset():
 
 
 def users():
+    """A patient who flags, an annotator, a reviewer; made afresh each arm (a rerun in the same database too)."""
+    from django.contrib.auth import get_user_model
+
     from tests.factories import UserFactory
 
-    return UserFactory(role="patient"), UserFactory(role="annotator"), UserFactory(role="reviewer")
+    get_user_model().objects.filter(username__startswith="loop-").delete()
+    return tuple(UserFactory(role=role, username=f"loop-{role}") for role in ("patient", "annotator", "reviewer"))
 
 
 def serve_and_flag(kind, pool, owner):
@@ -292,7 +296,7 @@ def arm(kind, pool, held_out, *, steps, every, order, hp, out):
     serve_and_flag(kind, pool, patient)
     print(f"{kind.name} {order}: {len(pool)} flagged in {time.monotonic() - started:.0f} s", flush=True)
     settings.ANNOTATION_QUEUE_DIVERSITY = order == "active"
-    corrected, checkpoints = 0, sorted(set(steps) | set(range(every, max(steps) + 1, every)))
+    corrected, checkpoints = 0, sorted(set(steps) | (set(range(every, max(steps) + 1, every)) if every else set()))
     for checkpoint in checkpoints:
         got = correct(kind, truth, annotator, reviewer, checkpoint - corrected, order, rng)
         corrected += got
@@ -346,12 +350,14 @@ def table(results: list[dict]) -> str:
              "|---|---|---|---:|---|---:|---:|---:|---:|---|"]
     fmt = lambda v: "—" if v is None else f"{v:.3f}"
     for result in results:
-        name = result["kind"]
-        metric, p, r = METRIC_COLUMNS[name]
+        name = result["kind"] + (f" ({result['tag']})" if result.get("tag") else "")
+        metric, p, r = METRIC_COLUMNS[result["kind"]]
         d = result["default"]
         lines.append(f"| {name} | {metric} | untrained default | 0 | — | {fmt(d.get(metric))} | {fmt(d.get(p))} | {fmt(d.get(r))} | — | — |")
-        for row in result["rows"]:
+        for row in sorted(result["rows"], key=lambda row: (row["order"], row["corrections"])):
             h = row.get("held_out")
+            if row.get("status") == "refused":
+                lines.append(f"| {name} | {metric} | {row['order']} | {row['corrections']} | — | — | — | — | — | snapshot refused: {row['error']} |")
             if not h:
                 continue
             s = row["snapshot"]
@@ -370,8 +376,24 @@ def active_vs_random(result: dict) -> list[dict]:
             for n in sorted({c for _, c in by}) if ("active", n) in by and ("random", n) in by]
 
 
+def merged_results() -> list[dict]:
+    """One result per kind and variant: a run of one order only (tag `random` or `active`, or `<variant>-random`) joins
+    its variant's other order."""
+    merged: dict = {}
+    for path in sorted(RESULTS.glob("loop-*.json")):
+        result = json.loads(path.read_text())
+        tag = result.get("tag") or ""
+        variant = "" if tag in ("random", "active") else tag.removesuffix("-random").removesuffix("-active")
+        key = (result["kind"], variant)
+        if key not in merged:
+            merged[key] = {**result, "tag": variant, "rows": []}
+        have = {(r["order"], r["corrections"]) for r in merged[key]["rows"] if r.get("held_out")}
+        merged[key]["rows"] += [r for r in result["rows"] if not (r.get("held_out") and (r["order"], r["corrections"]) in have)]
+    return list(merged.values())
+
+
 def report():
-    results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("loop-*.json"))]
+    results = merged_results()
     merged = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "runs": results,
               "active_vs_random": {f"{r['kind']} {r.get('tag') or ''}".strip(): active_vs_random(r) for r in results}}
     (RESULTS / "loop.json").write_text(json.dumps(merged, indent=2))
@@ -383,7 +405,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kinds", default="resumes.ner,summarizer.clauses,chatbot.intent")
     parser.add_argument("--steps", default="25,50,100,200")
-    parser.add_argument("--every", type=int, default=25, help="a run (and, in the active order, a re-scored queue) every N corrections")
+    parser.add_argument("--every", type=int, default=25, help="a run (and, in the active order, a re-scored queue) every N corrections; 0: only at the steps")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--uncertainty", default="entropy", choices=("least_confidence", "margin", "entropy"))
     parser.add_argument("--outside-weight", type=float, default=None, help="resumes.ner: weight of the O tag in the loss")
