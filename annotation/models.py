@@ -1,10 +1,16 @@
 """Flags on model outputs, the tasks they open, annotations with the prediction they started from, reviews."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
+from suite import jobs
 from suite.ml.models import ModelOutput, ModelVersion
+
+# The longest an export may run (its Celery time limit); preannotation gets the same.
+EXPORT_TIME_LIMIT = 3600
 
 
 class FeedbackType(models.TextChoices):
@@ -201,12 +207,26 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The job lifecycle (suite/jobs.py): which worker builds it, its last sign of life, how often it was taken.
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="the worker building it (Celery node name)")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="times a worker took it")
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.format} export of {self.kind} #{self.pk} ({self.status})"
+
+
+# A building export beats from a thread every few seconds, so ten silent minutes mean its worker is gone.
+EXPORTS = jobs.register(jobs.Lifecycle(
+    ExportJob, task="annotation.tasks.export_build", queued=ExportJob.Status.QUEUED, running=ExportJob.Status.RUNNING,
+    failed=ExportJob.Status.FAILED, stale_after=timedelta(minutes=10), reason_field="error", code_field=None,
+    fail_fields=lambda now: {"finished_at": now}, retry_hint="Start the export again.",
+))
 
 
 class WebhookEvent(models.TextChoices):

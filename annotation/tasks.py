@@ -1,9 +1,8 @@
 """Celery tasks of the annotation app: ids in, one service call."""
 from celery import shared_task
 
+from annotation.models import EXPORT_TIME_LIMIT
 from annotation.services import exports, preannotation
-
-EXPORT_TIME_LIMIT = 3600
 
 
 @shared_task(

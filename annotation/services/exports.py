@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotation.formats import EXPORTERS, FormatError, UnknownFormat, get_exporter
-from annotation.models import AnnotationTask, ExportJob
+from annotation.models import EXPORTS, AnnotationTask, ExportJob
 from annotation.selectors.exports import export_rows, export_task_ids
 from annotation.services.kinds import kind_or_invalid
 from suite import access
@@ -136,8 +136,6 @@ def export_job_create(
     filters: dict | None = None,
 ) -> ExportJob:
     """Queue an export of a kind; a Celery job writes the file, the job row says how it went."""
-    from annotation.tasks import export_build
-
     if not access.has_role(user, "reviewer"):
         raise PermissionDenied("Exporting annotations is for reviewers.")
     options = dict(options or {})
@@ -145,18 +143,17 @@ def export_job_create(
     _exporter_for(format, model_kind, options, scope)
     filters = export_filters_clean(filters, model_kind)
     job = ExportJob.objects.create(
-        kind=kind, format=format, scope=scope, options=options, filters=filters, requested_by=user
+        kind=kind, format=format, scope=scope, options=options, filters=filters, requested_by=user,
+        queued_at=timezone.now(),
     )
 
-    def enqueue():
+    def send():
         try:
-            export_build.delay(job.pk)
+            EXPORTS.send(job.pk)
         except Exception as exc:  # the broker is down: say so on the job rather than leave it queued forever
-            ExportJob.objects.filter(pk=job.pk).update(
-                status=ExportJob.Status.FAILED, error=f"could not queue the export: {exc}", finished_at=timezone.now()
-            )
+            EXPORTS.fail(job.pk, reason=f"could not queue the export: {exc}", running_only=False)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(send)
     return job
 
 
@@ -167,42 +164,46 @@ def _failure_reason(exc: Exception) -> str:
 
 
 def export_job_build(*, job_id: int) -> ExportJob:
-    """Build a queued export under MEDIA_ROOT/exports/ and record rows, size and status, or the reason it failed."""
+    """Build a queued export under MEDIA_ROOT/exports/ and record rows, size and status, or the reason it failed.
+
+    The job lifecycle (suite/jobs.py) decides who builds it: a redelivered message for a finished job, or for one a
+    live worker holds, does nothing; one whose worker died is taken over (the beat sweep queues it again)."""
     import logging
     import re
     import shutil
 
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (ExportJob.Status.SUCCEEDED, ExportJob.Status.FAILED):
-            return job  # a redelivered message: the export already ran
-        job.status, job.started_at, job.error = ExportJob.Status.RUNNING, timezone.now(), ""
-        job.save(update_fields=["status", "started_at", "error"])
+    claim = EXPORTS.claim(job_id, started_at=timezone.now(), error="")
+    job = ExportJob.objects.get(pk=job_id)
+    if claim is None:
+        return job
     media = Path(settings.MEDIA_ROOT)
     exporter = EXPORTERS.get(job.format)
     extension = exporter.extension if exporter else ""
     safe_kind = re.sub(r"[^\w.-]", "-", job.kind)
     target = media / "exports" / f"{job.pk}-{safe_kind}-{job.format}{extension}"
+    if target.is_dir():  # left by an earlier attempt at this job whose worker died
+        shutil.rmtree(target)
     try:
-        job.rows = annotations_export(
-            format=job.format,
-            kind=job.kind,
-            path=target,
-            scope=job.scope,
-            options=job.options,
-            user=job.requested_by,
-            filters=job.filters,
+        with EXPORTS.heartbeat(job.pk, claim=claim):
+            rows = annotations_export(
+                format=job.format,
+                kind=job.kind,
+                path=target,
+                scope=job.scope,
+                options=job.options,
+                user=job.requested_by,
+                filters=job.filters,
+            )
+            if exporter.folder:  # a folder downloads as one zip archive of it
+                archive = Path(shutil.make_archive(str(target), "zip", root_dir=target))
+                shutil.rmtree(target)
+                target = archive
+        EXPORTS.mine(job.pk, claim).update(
+            status=ExportJob.Status.SUCCEEDED, rows=rows, file=target.relative_to(media).as_posix(),
+            size_bytes=target.stat().st_size, finished_at=timezone.now(),
         )
-        if exporter.folder:  # a folder downloads as one zip archive of it
-            archive = Path(shutil.make_archive(str(target), "zip", root_dir=target))
-            shutil.rmtree(target)
-            target = archive
-        job.file.name = target.relative_to(media).as_posix()
-        job.size_bytes = target.stat().st_size
-        job.status = ExportJob.Status.SUCCEEDED
     except Exception as exc:
         logging.getLogger(__name__).exception("export job %s failed", job.pk)
-        job.status, job.error = ExportJob.Status.FAILED, _failure_reason(exc)[:2000]
-    job.finished_at = timezone.now()
-    job.save(update_fields=["rows", "file", "size_bytes", "status", "error", "finished_at"])
+        EXPORTS.fail(job.pk, claim=claim, reason=_failure_reason(exc)[:2000])
+    job.refresh_from_db()
     return job
