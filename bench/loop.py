@@ -282,11 +282,11 @@ def key_term_counts(examples, predictions) -> dict:
             "key_terms_wanted": tp + fn}
 
 
-def arm(kind, pool, held_out, *, steps, every, order, hp, out):
+def arm(kind, pool, held_out, *, steps, every, order, hp, out, seed=SEED):
     from django.conf import settings
     from django.core.exceptions import ValidationError
 
-    rng = random.Random(SEED)
+    rng = random.Random(seed)  # the flag order and the random picks; splits keep SEED
     reset()
     patient, annotator, reviewer = users()
     pool = pool[:]
@@ -410,6 +410,7 @@ def main():
     parser.add_argument("--uncertainty", default="entropy", choices=("least_confidence", "margin", "entropy"))
     parser.add_argument("--outside-weight", type=float, default=None, help="resumes.ner: weight of the O tag in the loss")
     parser.add_argument("--orders", default="active,random")
+    parser.add_argument("--seed", type=int, default=SEED, help="the order people flag in and the random order's picks")
     parser.add_argument("--tag", default="")
     parser.add_argument("--report", action="store_true")
     args = parser.parse_args()
@@ -437,14 +438,14 @@ def main():
             hp["outside_weight"] = args.outside_weight
         out = {"kind": name, "tag": args.tag, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "steps": steps,
                "every": args.every, "strategy": "feature", "hyperparameters": hp, "uncertainty": args.uncertainty,
-               "diversity_in_active_order": True, "pool": len(pool), "held_out": len(held_out), "rows": [],
+               "diversity_in_active_order": True, "seed": args.seed, "pool": len(pool), "held_out": len(held_out), "rows": [],
                "file": str(RESULTS / f"loop-{name}{suffix}.json")}
         started = time.monotonic()
         out["default"] = held_out_metrics(kind, held_out, None)
         print(name, f"pool {len(pool)}, held out {len(held_out)}; default:", json.dumps(out["default"]), f"({time.monotonic() - started:.0f} s)", flush=True)
         write(out)
         for order in args.orders.split(","):
-            arm(kind, pool, held_out, steps=steps, every=args.every, order=order, hp=hp, out=out)
+            arm(kind, pool, held_out, steps=steps, every=args.every, order=order, hp=hp, out=out, seed=args.seed)
         out["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         write(out)
         print(table([out]), flush=True)
