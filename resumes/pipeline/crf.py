@@ -188,7 +188,7 @@ class EntityTagger:
         if not tokens:
             return []
         tags = self.tagger.tag(feats)
-        marginals = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
+        marginals = [self.tagger.marginal(t, i) if t != "O" else 1.0 for i, t in enumerate(tags)]  # only spans need one
         return spans_from_tags(tokens, tags, marginals)
 
 

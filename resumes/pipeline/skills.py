@@ -77,6 +77,15 @@ class Taxonomy:
         return {"name": name.strip(), "normalized": normalize(name), "kind": kind or "job"}
 
     def find(self, text: str) -> list[SkillHit]:
+        # One parse asks for the same text's skills up to three times (rules, tagger features, profile): keep the last.
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] is text:
+            return list(last[1])
+        hits = self._find(text)
+        self._last = (text, tuple(hits))
+        return hits
+
+    def _find(self, text: str) -> list[SkillHit]:
         tokens = _tokens(text, self.entries)
         headings = _heading_ranges(text)
         if headings:
