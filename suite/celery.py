@@ -17,7 +17,6 @@ TASK_ROUTES = {
     "suite.ml.tasks.training_*": {"queue": "training"},
     "suite.ml.tasks.*": {"queue": "default"},
     "summarizer.tasks.*": {"queue": "inference"},
-    "chatbot.tasks.*": {"queue": "inference"},
     "resumes.tasks.*": {"queue": "inference"},
     "annotation.tasks.*": {"queue": "default"},
 }

@@ -94,7 +94,7 @@ class TrainingRun(models.Model):
 def _run_task(run: TrainingRun) -> str:
     from suite.ml import kinds
 
-    generative = kinds.get_kind(run.kind).task_type == kinds.SEQ2SEQ
+    generative = kinds.get_kind(run.kind).task.generative
     return "suite.ml.tasks.generative_training_run_execute" if generative else "suite.ml.tasks.training_run_execute"
 
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from suite import jobs
-from suite.ml import engine, selectors, signals
+from suite.ml import engine, selectors, serving, signals
 from suite.ml import gate as G
 from suite.ml import kinds as K
 from suite.ml.models import RUNS, AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelOutput, ModelVersion, TrainingRun
@@ -111,7 +111,7 @@ def training_run_start(
         hp = engine.hyperparameters_parse({**model_kind.default_hyperparameters, **(hyperparameters or {})}, strategy=strategy)
     except engine.HyperparameterError as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
-    if model_kind.task_type == K.SEQ2SEQ and not settings.SUITE_GENERATOR:
+    if model_kind.task.generative and not settings.SUITE_GENERATOR:
         raise ValidationError({"kind": [f"{kind} needs a generative model: set SUITE_GENERATOR to a local seq2seq model folder."]})
     if snapshot is None:
         snapshot = DatasetSnapshot.objects.filter(kind=kind).first()
@@ -138,7 +138,7 @@ def training_run_start(
 def _enqueue(run: TrainingRun) -> None:
     from suite.ml import tasks
 
-    task = tasks.generative_training_run_execute if K.get_kind(run.kind).task_type == K.SEQ2SEQ else tasks.training_run_execute
+    task = tasks.generative_training_run_execute if K.get_kind(run.kind).task.generative else tasks.training_run_execute
 
     def send():
         result = task.delay(run.pk)
@@ -260,11 +260,7 @@ def base_model_path(kind: K.ModelKind) -> str:
     """What a kind fine-tunes: the generative model for seq2seq kinds, the sentence encoder for the rest."""
     from suite.ml.encoder import encoder_path
 
-    return settings.SUITE_GENERATOR if kind.task_type == K.SEQ2SEQ else encoder_path()
-
-
-def _serving_predictor(kind: K.ModelKind, version: ModelVersion | None):
-    return kind.serve(engine.load(version).predict) if version is not None else kind.default_predict
+    return settings.SUITE_GENERATOR if kind.task.generative else encoder_path()
 
 
 def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
@@ -287,13 +283,13 @@ def _train_and_gate(run: TrainingRun, progress: _RunProgress) -> TrainingRun:
     progress(0.95, "scoring the test split", force=True)
     production = selectors.production_version(kind=run.kind)
     new_test = G.Predictions(kind, data["test"], served)
-    current_test = G.Predictions(kind, data["test"], _serving_predictor(kind, production))
+    current_test = G.Predictions(kind, data["test"], serving.predictor(kind, production))
     progress(0.97, "gate", force=True)
     golden = golden_set_for(kind=run.kind, snapshot=run.snapshot)
     gate = gate_decide(
         kind=kind, new=new_test, current=current_test, current_version=production,
         golden_new=G.Predictions(kind, golden.examples, served) if golden.examples else None,
-        golden_current=G.Predictions(kind, golden.examples, _serving_predictor(kind, production)) if golden.examples else None,
+        golden_current=G.Predictions(kind, golden.examples, serving.predictor(kind, production)) if golden.examples else None,
     )
     test_metrics, baseline = new_test.metrics, current_test.metrics
 
@@ -449,7 +445,7 @@ def _score_on(kind: K.ModelKind, side: ModelVersion | None, snapshot: DatasetSna
         return float(run.baseline_metrics[metric]), test
     try:
         test = test if test is not None else selectors.snapshot_examples(snapshot=snapshot)["test"]
-        return float(kind.evaluate(test, predictor=_serving_predictor(kind, side)).get(metric, 0.0)), test
+        return float(kind.evaluate(test, predictor=serving.predictor(kind, side)).get(metric, 0.0)), test
     except Exception:  # artifact or snapshot file gone: fall back to the side's own recorded figure
         logger.warning("could not score %s on snapshot %s", version_label(side), snapshot.pk, exc_info=True)
         recorded = (side.metrics.get("test") or {}).get(metric) if side is not None else None

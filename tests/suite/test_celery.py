@@ -26,7 +26,6 @@ def test_tasks_are_routed_to_queues_by_name():
         return app.amqp.router.route({}, name)["queue"].name
 
     assert queue_of("summarizer.tasks.document_process") == "inference"
-    assert queue_of("chatbot.tasks.answer_compose") == "inference"
     assert queue_of("resumes.tasks.resume_parse") == "inference"
     assert queue_of("suite.ml.tasks.training_run_execute") == "training"
     assert queue_of("suite.ml.tasks.generative_training_run_execute") == "gpu"
