@@ -78,6 +78,13 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     tagger = entity_tagger()  # the same process sees the new model: no cache to clear, no restart
     assert tagger is not None
     _, spans, _ = parse_text(probe)
+    from resumes.pipeline.entities import default_entities
+    from resumes.selectors import skill_taxonomy
+    from resumes.services.entity_model import tagger_predictor
+
+    tagged = tagger_predictor(tagger, skill_taxonomy())([probe])[0]["spans"]
+    assert [s[:3] for s in spans] == [s[:3] for s in tagged]  # parsing serves the CRF's spans ...
+    assert [s[:3] for s in tagged] != [s[:3] for s in default_entities(probe, skill_taxonomy())]  # ... not the rules'
     labelled = {probe[s[0]:s[1]]: s[2] for s in spans}
     assert labelled.get("Oskar Quill") == "Name"
     assert labelled.get("oskar.quill@example.org") == "Email Address"
