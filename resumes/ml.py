@@ -30,10 +30,11 @@ class ResumeEntitiesKind(K.ModelKind):
 
     def predict(self, inputs, *, version=None):
         """The served CRF (`train_entity_tagger`, promoted only when it beat what served) for production calls."""
-        from resumes.selectors import entity_tagger
+        from resumes.selectors import entity_tagger_serving
 
-        tagger = entity_tagger()
-        if tagger is not None and (version is None or version == _production(self.name)):
+        production, moved_at = _production(self.name)
+        tagger = entity_tagger_serving(production_moved_at=moved_at)
+        if tagger is not None and (version is None or version == production):
             from resumes.selectors import skill_taxonomy
             from resumes.services.entity_model import tagger_predictor
 
@@ -52,9 +53,10 @@ class ResumeEntitiesKind(K.ModelKind):
 
 
 def _production(kind):
-    from suite.ml.selectors import production_version
+    """The production version (None: the default) and when its alias last moved."""
+    from suite.ml.selectors import production_moved_at, production_version
 
-    return production_version(kind=kind)
+    return production_version(kind=kind), production_moved_at(kind=kind)
 
 
 @K.register

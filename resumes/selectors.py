@@ -55,6 +55,17 @@ def entity_tagger():
     return _cached("entity_tagger", stamp, load)
 
 
+def entity_tagger_serving(*, production_moved_at=None):
+    """The CRF, unless staff promoted a trained resumes.ner version after it was put in service: the later wins."""
+    from datetime import datetime, timezone
+
+    tagger = entity_tagger()
+    if tagger is None or production_moved_at is None:
+        return tagger
+    in_service = datetime.fromtimestamp(entity_tagger_file().stat().st_mtime, tz=timezone.utc)
+    return tagger if in_service >= production_moved_at else None
+
+
 def cache_clear() -> None:
     with _lock:
         _cache.clear()

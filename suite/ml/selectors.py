@@ -52,6 +52,11 @@ def production_version(*, kind: str) -> ModelVersion | None:
     return production_versions(kinds=[kind])[kind]
 
 
+def production_moved_at(*, kind: str):
+    """When the kind's production alias last moved (None: the untrained default has always served)."""
+    return AliasMove.objects.filter(kind=kind, alias=ModelAlias.Name.PRODUCTION).aggregate(at=Max("moved_at"))["at"]
+
+
 def accepted_examples(*, kind: str, since=None) -> list[dict]:
     """Every accepted example of a kind from every registered source: the one path manual snapshots and
     scheduled retraining both take."""

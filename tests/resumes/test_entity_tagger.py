@@ -103,6 +103,16 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     assert [j["company"] for j in p["experience"]] == ["Front Range Builders", "Summit Energy", "Peak Construction"]
     assert {"project management", "risk management", "scrum", "leadership"} <= {s["normalized"] for s in p["skills"]}
 
+    # Staff moving production after the CRF went into service (here: back to the untrained default) wins over it.
+    from suite.ml.services import alias_move
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        alias_move(kind=NER, alias="production", version=None, reason="rollback", note="back to the rules")
+    _, spans, _ = parse_text(probe)
+    assert [s[:3] for s in spans] == [s[:3] for s in default_entities(probe, skill_taxonomy())]
+
 
 @pytest.mark.django_db
 def test_train_entity_tagger_names_a_missing_snapshot():
