@@ -2,7 +2,7 @@
 
 `least_confidence` looks at the top probability only; `margin` at the gap between the top two; `entropy` at the
 whole distribution (normalised by log K so every kind lands in 0..1). Multilabel predictions are judged per label
-(each a yes/no) and token spans per span that carries a probability (rule spans are precise and carry none), averaged:
+(each a yes/no) and token spans per span that carries a probability (spans without one are left out), averaged:
 the least settled single label or span is near 0.5 for almost every passage or resume a young model reads, so a
 maximum would rank nothing. A prediction with no probabilities gives None.
 """

@@ -101,12 +101,12 @@ def test_the_frozen_encoder_cache_gives_the_predictions_the_encoder_gives(tmp_pa
 
 
 def test_span_uncertainty_reads_only_spans_with_a_probability_and_averages_them():
-    # Rule spans (no probability) are precise; a model span at 0.5 is as unsure as can be, one at 0.99 nearly sure.
+    # A span without a probability says nothing; a span at 0.5 is as unsure as can be, one at 0.99 nearly sure.
     unsure = {"spans": [[0, 4, "Name"], [5, 9, "Skill", 0.5]]}
     mostly_sure = {"spans": [[0, 4, "Name"], [5, 9, "Skill", 0.5], [10, 12, "Skill", 0.99], [13, 15, "Skill", 0.99]]}
     assert uncertainty.uncertainty(unsure, "entropy") == pytest.approx(1.0)
     assert uncertainty.uncertainty(mostly_sure, "entropy") < uncertainty.uncertainty(unsure, "entropy")
-    assert uncertainty.uncertainty({"spans": [[0, 4, "Name"]]}, "entropy") is None  # rules only: nothing to judge
+    assert uncertainty.uncertainty({"spans": [[0, 4, "Name"]]}, "entropy") is None  # no probability anywhere: nothing to judge
 
 
 def test_multilabel_uncertainty_ranks_a_passage_with_more_unsettled_labels_first():
