@@ -10,6 +10,7 @@ Runs in its own temporary VAR_DIR with the real encoder (all-MiniLM-L6-v2):
     .venv/bin/python bench/resumes.py --tagger-only       # the CRF entity tagger (train_entity_tagger), minutes
 Prints Markdown tables and writes bench/results/resumes.json (or resumes-profiles.json with --profiles-only).
 """
+
 import argparse
 import atexit
 import io
@@ -35,8 +36,11 @@ PARSER.add_argument("--strategy", default=None, help="default: the kind's")
 PARSER.add_argument("--queries", type=int, default=50, help="profiles to time recommendations with")
 PARSER.add_argument("--generated", type=int, default=100_000)
 PARSER.add_argument("--profiles-only", action="store_true", help="only the profile fields on bench/data/resumes")
-PARSER.add_argument("--tagger-only", action="store_true",
-                    help="only resumes.ner's CRF: trained by train_entity_tagger on the first --train, scored on the held-out rest")
+PARSER.add_argument(
+    "--tagger-only",
+    action="store_true",
+    help="only resumes.ner's CRF: trained by train_entity_tagger on the first --train, scored on the held-out rest",
+)
 PARSER.add_argument("--tagger-grid", default="", help="train_entity_tagger --grid (default: its own)")
 ARGS = PARSER.parse_args()
 
@@ -107,10 +111,14 @@ def profile_fields(folder: Path = PROFILES) -> dict:
         resume = resume_parse(resume_id=resume_upload(user=user, file=SimpleUploadedFile(name, data), enqueue=False).pk)
         seconds += time.perf_counter() - started
         p = resume.parse_result if resume.status == "done" else {}
-        got = {"name": p.get("name"), "email": p.get("email"), "phone": p.get("phone"),
-               "current_title": p.get("current_title"),
-               "degree": (p.get("education") or [{}])[0].get("degree") if p.get("education") else "",
-               "total_experience": p.get("total_experience_months")}
+        got = {
+            "name": p.get("name"),
+            "email": p.get("email"),
+            "phone": p.get("phone"),
+            "current_title": p.get("current_title"),
+            "degree": (p.get("education") or [{}])[0].get("degree") if p.get("education") else "",
+            "total_experience": p.get("total_experience_months"),
+        }
         expected_months = DD.total_months([(a, today if b == "present" else b) for a, b in want["timeline"]])
         for field in PROFILE_FIELDS:
             if field == "companies":
@@ -131,7 +139,11 @@ def profile_fields(folder: Path = PROFILES) -> dict:
         found = [_norm(j.get("company")) for j in p.get("experience", []) if j.get("company")]
         labelled = [_norm(c) for c in want["companies"]]
         right = sum(min(found.count(c), labelled.count(c)) for c in set(labelled))
-        company.update(right=company["right"] + right, found=company["found"] + len(found), labelled=company["labelled"] + len(labelled))
+        company.update(
+            right=company["right"] + right,
+            found=company["found"] + len(found),
+            labelled=company["labelled"] + len(labelled),
+        )
         if sorted(found) != sorted(labelled):
             misses.append({"resume": rid, "field": "companies", "got": found, "want": labelled})
         tally["companies"]["total"] += 1
@@ -139,31 +151,55 @@ def profile_fields(folder: Path = PROFILES) -> dict:
         tally["companies"]["right"] += sorted(found) == sorted(labelled)
     out = {}
     for field, t in tally.items():
-        out[field] = {"accuracy": round(t["right"] / t["total"], 4), "precision": round(t["right"] / t["answered"], 4) if t["answered"] else None,
-                      "answered": t["answered"], "total": t["total"]}
+        out[field] = {
+            "accuracy": round(t["right"] / t["total"], 4),
+            "precision": round(t["right"] / t["answered"], 4) if t["answered"] else None,
+            "answered": t["answered"],
+            "total": t["total"],
+        }
     out["companies"]["entity_precision"] = round(company["right"] / max(1, company["found"]), 4)
     out["companies"]["entity_recall"] = round(company["right"] / max(1, company["labelled"]), 4)
-    return {"resumes": len(labels), "two_column": sum("<<<LEFT>>>" in (folder / f"{r}.txt").read_text() for r in labels),
-            "fields": out, "misses": misses, "upload_and_parse_per_second": round(len(labels) / seconds, 2)}
+    return {
+        "resumes": len(labels),
+        "two_column": sum("<<<LEFT>>>" in (folder / f"{r}.txt").read_text() for r in labels),
+        "fields": out,
+        "misses": misses,
+        "upload_and_parse_per_second": round(len(labels) / seconds, 2),
+    }
 
 
 def profile_table(result: dict, title: str = "hand-written resumes") -> str:
-    rows = [f"Profile fields on {result['resumes']} {title} ({result['two_column']} two-column PDFs), "
-            f"uploaded and parsed through the product's services; goal >= 0.90 each", "",
-            "| field | right (of all) | precision (right / answered) | answered |", "|---|---|---|---|"]
+    rows = [
+        f"Profile fields on {result['resumes']} {title} ({result['two_column']} two-column PDFs), "
+        f"uploaded and parsed through the product's services; goal >= 0.90 each",
+        "",
+        "| field | right (of all) | precision (right / answered) | answered |",
+        "|---|---|---|---|",
+    ]
     for field, m in result["fields"].items():
-        extra = f" (per company: P {m['entity_precision']:.2f} / R {m['entity_recall']:.2f})" if field == "companies" else ""
+        extra = (
+            f" (per company: P {m['entity_precision']:.2f} / R {m['entity_recall']:.2f})"
+            if field == "companies"
+            else ""
+        )
         label = "total experience (within 12 months)" if field == "total_experience" else field.replace("_", " ")
-        rows.append(f"| {label} | {m['accuracy']:.2f} | {m['precision'] if m['precision'] is None else format(m['precision'], '.2f')}{extra} | {m['answered']}/{m['total']} |")
+        rows.append(
+            f"| {label} | {m['accuracy']:.2f} | {m['precision'] if m['precision'] is None else format(m['precision'], '.2f')}{extra} | {m['answered']}/{m['total']} |"
+        )
     return "\n".join(rows)
 
 
 def main_profiles():
     call_command("migrate", verbosity=0)
     result = {"written": profile_fields(PROFILES), "unseen": profile_fields(PROFILES / "unseen")}
-    table = "\n\n".join([
-        profile_table(result["written"], "resumes written before the rules (2 rule bugs were then fixed looking at them)"),
-        profile_table(result["unseen"], "resumes written after the rules, never used to tune them")])
+    table = "\n\n".join(
+        [
+            profile_table(
+                result["written"], "resumes written before the rules (2 rule bugs were then fixed looking at them)"
+            ),
+            profile_table(result["unseen"], "resumes written after the rules, never used to tune them"),
+        ]
+    )
     print(table)
     for part in ("written", "unseen"):
         for miss in result[part]["misses"]:
@@ -198,10 +234,18 @@ def main():
     importer = DotinResumes()
     items = [item for _, item in importer.parse(io.BytesIO(DOTIN.read_bytes()), kind=kind)]
     heldout = items[-ARGS.heldout :]
-    train = items[: max(0, min(ARGS.train, len(items) - ARGS.heldout))]  # never a held-out resume, whatever the file holds
-    results = {"machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "torch_threads": None},
-               "dotin": {"resumes": len(items), "train": len(train), "heldout": len(heldout),
-                         "spans_dropped": dict(importer.dropped)}}
+    train = items[
+        : max(0, min(ARGS.train, len(items) - ARGS.heldout))
+    ]  # never a held-out resume, whatever the file holds
+    results = {
+        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "torch_threads": None},
+        "dotin": {
+            "resumes": len(items),
+            "train": len(train),
+            "heldout": len(heldout),
+            "spans_dropped": dict(importer.dropped),
+        },
+    }
     import torch
 
     results["machine"]["torch_threads"] = torch.get_num_threads()
@@ -229,7 +273,9 @@ def main():
         hp.update(epochs=ARGS.epochs, patience=ARGS.epochs)
     strategy = ARGS.strategy or kind.default_strategy
     started = time.perf_counter()
-    run = ml_services.training_run_start(kind=NER, strategy=strategy, hyperparameters=hp, snapshot=snapshot, enqueue=False)
+    run = ml_services.training_run_start(
+        kind=NER, strategy=strategy, hyperparameters=hp, snapshot=snapshot, enqueue=False
+    )
     run = ml_services.training_run_execute(run_id=run.pk)
     train_seconds = time.perf_counter() - started
     if run.status != "succeeded":
@@ -239,13 +285,25 @@ def main():
 
     version = ModelVersion.objects.get(training_run=run)
     trained, trained_rate = per_label(engine.load(version).predict)  # the model alone
-    served, _ = per_label(lambda inputs: kind.predict_with(inputs, version))  # model + precise rules, as parsing serves it
-    print(f"trained ({strategy}, {run.hyperparameters['epochs']} epochs, {train_seconds:.0f}s): micro F1 {trained['f1']:.3f}, "
-          f"served (with rules) {served['f1']:.3f}; gate {run.gate['why']}", flush=True)
+    served, _ = per_label(
+        lambda inputs: kind.predict_with(inputs, version)
+    )  # model + precise rules, as parsing serves it
+    print(
+        f"trained ({strategy}, {run.hyperparameters['epochs']} epochs, {train_seconds:.0f}s): micro F1 {trained['f1']:.3f}, "
+        f"served (with rules) {served['f1']:.3f}; gate {run.gate['why']}",
+        flush=True,
+    )
     results["ner"] = {
-        "strategy": strategy, "hyperparameters": run.hyperparameters, "train_seconds": round(train_seconds, 1),
-        "snapshot_split": run.snapshot.split_counts, "epochs": run.epochs, "best_epoch": run.best_epoch,
-        "gate": run.gate, "untrained": untrained, "trained": trained, "served": served,
+        "strategy": strategy,
+        "hyperparameters": run.hyperparameters,
+        "train_seconds": round(train_seconds, 1),
+        "snapshot_split": run.snapshot.split_counts,
+        "epochs": run.epochs,
+        "best_epoch": run.best_epoch,
+        "gate": run.gate,
+        "untrained": untrained,
+        "trained": trained,
+        "served": served,
     }
 
     # --- parse throughput: text to profile, with the serving model -----------------------------
@@ -281,14 +339,22 @@ def main():
         started = time.perf_counter()
         recommend_for_profile(profile, top=10, index=index)
         full.append((time.perf_counter() - started) * 1000)
-    vectors = encoder.encode([__import__("resumes.pipeline.profile", fromlist=["profile_text"]).profile_text(p) for p in profiles])
+    vectors = encoder.encode(
+        [__import__("resumes.pipeline.profile", fromlist=["profile_text"]).profile_text(p) for p in profiles]
+    )
 
     def time_core(idx):
         out = []
         for profile, vector in zip(profiles, vectors):
             started = time.perf_counter()
-            M.rank(idx, profile_vector=vector, skills=[s["normalized"] for s in profile["skills"]],
-                   months=profile["total_experience_months"], location=profile["location"], top=10)
+            M.rank(
+                idx,
+                profile_vector=vector,
+                skills=[s["normalized"] for s in profile["skills"]],
+                months=profile["total_experience_months"],
+                location=profile["location"],
+                top=10,
+            )
             out.append((time.perf_counter() - started) * 1000)
         return out
 
@@ -301,10 +367,14 @@ def main():
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     inverse = {col: name for name, col in index.skill_vocab.items()}
     skills = [[inverse[c] for c in index.skill_matrix[i].indices] for i in pick]
-    big = M.build_index(np.arange(n) + 10_000_000, emb, skills, index.seniority[pick], [index.locations[i] for i in pick])
+    big = M.build_index(
+        np.arange(n) + 10_000_000, emb, skills, index.seniority[pick], [index.locations[i] for i in pick]
+    )
     core_big = time_core(big)
     results["recommend_ms"] = {
-        "nyc_postings": index.size, "generated_postings": n, "queries": len(profiles),
+        "nyc_postings": index.size,
+        "generated_postings": n,
+        "queries": len(profiles),
         "nyc_full": {"p50": percentile(full, 50), "p95": percentile(full, 95)},
         "nyc_ranking": {"p50": percentile(core, 50), "p95": percentile(core, 95)},
         "generated_ranking": {"p50": percentile(core_big, 50), "p95": percentile(core_big, 95)},
@@ -314,28 +384,43 @@ def main():
         return f"{m.get('precision', 0):.2f} | {m.get('recall', 0):.2f} | {m.get('f1', 0):.2f}"
 
     split = run.snapshot.split_counts
-    table = [f"resumes.ner on the last {len(heldout)} dotin resumes; trained on the first {len(train)} (snapshot split "
-             f"{split.get('train')}/{split.get('validation')}/{split.get('test')}), {strategy}, "
-             f"{len(run.epochs)} epochs, {train_seconds:.0f} s; served = trained model + e-mail/name rules", "",
-             "| label | support | untrained P | R | F1 | trained P | R | F1 | served P | R | F1 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    table = [
+        f"resumes.ner on the last {len(heldout)} dotin resumes; trained on the first {len(train)} (snapshot split "
+        f"{split.get('train')}/{split.get('validation')}/{split.get('test')}), {strategy}, "
+        f"{len(run.epochs)} epochs, {train_seconds:.0f} s; served = trained model + e-mail/name rules",
+        "",
+        "| label | support | untrained P | R | F1 | trained P | R | F1 | served P | R | F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for label in LABELS:
         support = untrained["per_label"].get(label, {}).get("support", 0)
-        table.append(f"| {label} | {support} | {cells(untrained['per_label'].get(label, {}))} | "
-                     f"{cells(trained['per_label'].get(label, {}))} | {cells(served['per_label'].get(label, {}))} |")
+        table.append(
+            f"| {label} | {support} | {cells(untrained['per_label'].get(label, {}))} | "
+            f"{cells(trained['per_label'].get(label, {}))} | {cells(served['per_label'].get(label, {}))} |"
+        )
     table.append(f"| **micro** | | {cells(untrained)} | {cells(trained)} | {cells(served)} |")
     r = results["recommend_ms"]
-    table += ["", "| measure | value |", "|---|---|",
-              f"| parse throughput, untrained (resumes/s) | {rates['untrained']:.1f} |",
-              f"| parse throughput, trained (resumes/s) | {rates['trained']:.1f} |",
-              f"| recommend, {r['nyc_postings']} NYC postings, end to end p50 / p95 (ms) | {r['nyc_full']['p50']:.1f} / {r['nyc_full']['p95']:.1f} |",
-              f"| rank, {r['nyc_postings']} NYC postings p50 / p95 (ms) | {r['nyc_ranking']['p50']:.1f} / {r['nyc_ranking']['p95']:.1f} |",
-              f"| rank, {n:,} generated postings p50 / p95 (ms) | {r['generated_ranking']['p50']:.1f} / {r['generated_ranking']['p95']:.1f} |"]
+    table += [
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| parse throughput, untrained (resumes/s) | {rates['untrained']:.1f} |",
+        f"| parse throughput, trained (resumes/s) | {rates['trained']:.1f} |",
+        f"| recommend, {r['nyc_postings']} NYC postings, end to end p50 / p95 (ms) | {r['nyc_full']['p50']:.1f} / {r['nyc_full']['p95']:.1f} |",
+        f"| rank, {r['nyc_postings']} NYC postings p50 / p95 (ms) | {r['nyc_ranking']['p50']:.1f} / {r['nyc_ranking']['p95']:.1f} |",
+        f"| rank, {n:,} generated postings p50 / p95 (ms) | {r['generated_ranking']['p50']:.1f} / {r['generated_ranking']['p95']:.1f} |",
+    ]
     ModelAlias.objects.filter(kind=NER).delete()
     # With the rules alone (the trained model's alias was removed above): profile fields come from layout rules.
     results["profiles"] = {"written": profile_fields(PROFILES), "unseen": profile_fields(PROFILES / "unseen")}
-    table += ["", profile_table(results["profiles"]["written"], "resumes written before the rules (2 rule bugs then fixed on them)"),
-              "", profile_table(results["profiles"]["unseen"], "resumes written after the rules, never used to tune them")]
+    table += [
+        "",
+        profile_table(
+            results["profiles"]["written"], "resumes written before the rules (2 rule bugs then fixed on them)"
+        ),
+        "",
+        profile_table(results["profiles"]["unseen"], "resumes written after the rules, never used to tune them"),
+    ]
     print("\n".join(table))
     results["table"] = "\n".join(table)
     out = ROOT / "bench" / "results" / "resumes.json"
@@ -366,7 +451,11 @@ def main_tagger():
     def measured(predict):
         cpu, wall = time.process_time(), time.perf_counter()
         spans = [[tuple(s[:3]) for s in p["spans"]] for p in predict(texts)]
-        return MET.span_metrics(truth, spans), len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
+        return (
+            MET.span_metrics(truth, spans),
+            len(texts) / (time.process_time() - cpu),
+            len(texts) / (time.perf_counter() - wall),
+        )
 
     rules, _, _ = measured(kind.default_predict)
     print(f"rules: micro F1 {rules['f1']:.3f}", flush=True)
@@ -392,26 +481,44 @@ def main_tagger():
 
     split = report["split_counts"]
     picked = max(report["tried"], key=lambda t: t["validation"]["f1"])
-    table = [f"resumes.ner on the last {len(heldout)} dotin resumes (never imported); CRF trained by `train_entity_tagger` on a "
-             f"snapshot of the first {len(train)} (split {split.get('train')}/{split.get('validation')}/{split.get('test')}), "
-             f"c1={picked['c1']} c2={picked['c2']} picked on validation, {train_seconds:.0f} s in all; served = as parsing asks "
-             f"for it (CRF, rules fill a missing e-mail or name); transformer = the 2026-11-24 served MiniLM (resumes.json)", "",
-             "| label | support | rules P | R | F1 | transformer P | R | F1 | CRF served P | R | F1 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    table = [
+        f"resumes.ner on the last {len(heldout)} dotin resumes (never imported); CRF trained by `train_entity_tagger` on a "
+        f"snapshot of the first {len(train)} (split {split.get('train')}/{split.get('validation')}/{split.get('test')}), "
+        f"c1={picked['c1']} c2={picked['c2']} picked on validation, {train_seconds:.0f} s in all; served = as parsing asks "
+        f"for it (CRF, rules fill a missing e-mail or name); transformer = the 2026-11-24 served MiniLM (resumes.json)",
+        "",
+        "| label | support | rules P | R | F1 | transformer P | R | F1 | CRF served P | R | F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for label in LABELS:
         support = rules["per_label"].get(label, {}).get("support", 0)
-        table.append(f"| {label} | {support} | {cells(rules['per_label'].get(label, {}))} | "
-                     f"{cells(before['per_label'].get(label, {}))} | {cells(served['per_label'].get(label, {}))} |")
+        table.append(
+            f"| {label} | {support} | {cells(rules['per_label'].get(label, {}))} | "
+            f"{cells(before['per_label'].get(label, {}))} | {cells(served['per_label'].get(label, {}))} |"
+        )
     table.append(f"| **micro** | | {cells(rules)} | {cells(before)} | {cells(served)} |")
-    table += ["", "| measure | value |", "|---|---|",
-              f"| CRF on its snapshot's test split, micro F1 (against what served before) | {report['test']['f1']:.3f} ({report['serving_before']['f1']:.3f}) |",
-              f"| served from now on | {report['served']} |",
-              f"| parse throughput with the CRF, text to profile (resumes/s, CPU time / wall clock on a shared machine) | {parse_cpu:.1f} / {parse_wall:.1f} |"]
+    table += [
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| CRF on its snapshot's test split, micro F1 (against what served before) | {report['test']['f1']:.3f} ({report['serving_before']['f1']:.3f}) |",
+        f"| served from now on | {report['served']} |",
+        f"| parse throughput with the CRF, text to profile (resumes/s, CPU time / wall clock on a shared machine) | {parse_cpu:.1f} / {parse_wall:.1f} |",
+    ]
     print("\n".join(table))
-    result = {"date": time.strftime("%Y-%m-%d"), "train": len(train), "heldout": len(heldout), "train_seconds": round(train_seconds, 1),
-              "rules": rules, "served": served, "transformer_2026_11_24": before, "report": report,
-              "parse_resumes_per_second": {"cpu": round(parse_cpu, 2), "wall": round(parse_wall, 2)},
-              "machine": {"cpu_count": os.cpu_count(), "load": os.getloadavg()}, "table": "\n".join(table)}
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "train": len(train),
+        "heldout": len(heldout),
+        "train_seconds": round(train_seconds, 1),
+        "rules": rules,
+        "served": served,
+        "transformer_2026_11_24": before,
+        "report": report,
+        "parse_resumes_per_second": {"cpu": round(parse_cpu, 2), "wall": round(parse_wall, 2)},
+        "machine": {"cpu_count": os.cpu_count(), "load": os.getloadavg()},
+        "table": "\n".join(table),
+    }
     path = ROOT / "bench" / "results" / "resumes-tagger.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     print(f"wrote {path}")

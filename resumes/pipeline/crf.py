@@ -5,6 +5,7 @@ in, the layout parser's own reading (name line, job header, dates, degree, schoo
 (title, degree and school words, known regions) and its neighbours. Tags are BIO; decoding turns them into
 well-formed spans (an I- after anything but its own label opens a span, it never dangles).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ from resumes.pipeline.structure import DEGREE_WORDS, EMAIL, REGIONS, SCHOOL_WORD
 TOKEN = re.compile(
     rf"{EMAIL.pattern}|(?:https?://|www\.)\S+|\w+(?:[.'’+#&/-]\w+)*[+#]*\.?|[^\w\s]",
 )
-MONTHS = {m[:3] for m in ("january february march april may june july august september october november december "
-                          "sept").split()}
+MONTHS = {
+    m[:3]
+    for m in ("january february march april may june july august september october november december sept").split()
+}
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 YEAR_IN = re.compile(r"(?:19|20)\d\d")
 
@@ -42,10 +45,18 @@ def _word_features(w: str) -> tuple[str, ...]:
     """What a word says by itself: case, shape, affixes, patterns and word lists (cached: words repeat)."""
     low = w.lower()
     return (
-        f"w={low}", f"suf3={low[-3:]}", f"shape={_shape(w)}", f"upper={w.isupper()}", f"title={w.istitle()}",
-        f"hasdigit={any(c.isdigit() for c in w)}", f"email={bool(EMAIL.fullmatch(w))}", f"year={bool(YEAR.match(w))}",
-        f"month={low[:3] in MONTHS and w.isalpha()}", f"region={low.strip('.') in REGIONS}",
-        f"titleword={bool(TITLE_WORDS.fullmatch(w))}", f"degree={bool(DEGREE_WORDS.fullmatch(w))}",
+        f"w={low}",
+        f"suf3={low[-3:]}",
+        f"shape={_shape(w)}",
+        f"upper={w.isupper()}",
+        f"title={w.istitle()}",
+        f"hasdigit={any(c.isdigit() for c in w)}",
+        f"email={bool(EMAIL.fullmatch(w))}",
+        f"year={bool(YEAR.match(w))}",
+        f"month={low[:3] in MONTHS and w.isalpha()}",
+        f"region={low.strip('.') in REGIONS}",
+        f"titleword={bool(TITLE_WORDS.fullmatch(w))}",
+        f"degree={bool(DEGREE_WORDS.fullmatch(w))}",
         f"school={bool(SCHOOL_WORDS.fullmatch(w))}",
     )
 
@@ -61,7 +72,9 @@ def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8, 12, 20, 40)) -> str:
     return str(edges[max(0, bisect_right(edges, n) - 1)])
 
 
-def token_features(text: str, tokens: list[tuple[int, int]], rule_spans: list[list], taxonomy: Taxonomy) -> list[list[str]]:
+def token_features(
+    text: str, tokens: list[tuple[int, int]], rule_spans: list[list], taxonomy: Taxonomy
+) -> list[list[str]]:
     """One feature list per token (CRFsuite attribute strings)."""
     sections = split_sections(text)
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
@@ -83,17 +96,23 @@ def token_features(text: str, tokens: list[tuple[int, int]], rule_spans: list[li
             le = len(text) if le < 0 else le
             line = text[ls:le]
             stripped = line.strip()
-            prev_blank = li == 0 or not text[line_starts[li - 1]:ls].strip()
+            prev_blank = li == 0 or not text[line_starts[li - 1] : ls].strip()
             info = line_info[li] = {
-                "start": ls, "line": line,
+                "start": ls,
+                "line": line,
                 "feats": [
                     f"line.n={_bucket(li)}",
-                    f"line.upper={stripped.isupper()}", f"line.title={stripped.istitle()}",
-                    f"line.heading={heading_of(stripped) or '-'}", f"line.name={name_in(line) is not None}",
-                    f"line.words={_bucket(len(stripped.split()))}", f"line.prevblank={prev_blank}",
-                    f"line.comma={',' in stripped}", f"line.email={bool(EMAIL.search(stripped))}",
+                    f"line.upper={stripped.isupper()}",
+                    f"line.title={stripped.istitle()}",
+                    f"line.heading={heading_of(stripped) or '-'}",
+                    f"line.name={name_in(line) is not None}",
+                    f"line.words={_bucket(len(stripped.split()))}",
+                    f"line.prevblank={prev_blank}",
+                    f"line.comma={',' in stripped}",
+                    f"line.email={bool(EMAIL.search(stripped))}",
                     f"line.year={bool(YEAR_IN.search(stripped))}",
-                    f"line.titleword={bool(TITLE_WORDS.search(stripped))}", f"line.degree={bool(DEGREE_WORDS.search(stripped))}",
+                    f"line.titleword={bool(TITLE_WORDS.search(stripped))}",
+                    f"line.degree={bool(DEGREE_WORDS.search(stripped))}",
                     f"line.school={bool(SCHOOL_WORDS.search(stripped))}",
                     f"section={section_of(sections, start)}",
                 ],
@@ -159,8 +178,16 @@ def sequence(text: str, taxonomy: Taxonomy, rule_spans: list[list] | None = None
     return tokens, token_features(text, tokens, rule_spans, taxonomy)
 
 
-def train(examples: list[dict], path, taxonomy: Taxonomy, *, c1: float = 0.05, c2: float = 0.05,
-          max_iterations: int = 150, prepared: list | None = None) -> None:
+def train(
+    examples: list[dict],
+    path,
+    taxonomy: Taxonomy,
+    *,
+    c1: float = 0.05,
+    c2: float = 0.05,
+    max_iterations: int = 150,
+    prepared: list | None = None,
+) -> None:
     """Fit a CRF on `{"input", "target"}` examples and write it to `path` (CRFsuite's own file)."""
     import pycrfsuite
 
@@ -199,6 +226,9 @@ FILLED_FROM_RULES = ("Email Address", "Name")
 def filled_from_rules(spans: list[list], rule_spans: list[list]) -> list[list]:
     """The CRF's spans, plus a rule's e-mail or name span where the CRF has none of that label and nothing overlaps."""
     have = {s[2] for s in spans}
-    extra = [r for r in rule_spans if r[2] in FILLED_FROM_RULES and r[2] not in have
-             and not any(s[0] < r[1] and r[0] < s[1] for s in spans)]
+    extra = [
+        r
+        for r in rule_spans
+        if r[2] in FILLED_FROM_RULES and r[2] not in have and not any(s[0] < r[1] and r[0] < s[1] for s in spans)
+    ]
     return sorted([*spans, *extra], key=lambda s: (s[0], s[1]))

@@ -3,6 +3,7 @@
 It is fitted on the snapshot's train split, its regularisation picked on the validation split, measured once on the
 test split against what serves now (a promoted transformer version, else the rules), and served only when better.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,14 +32,18 @@ def tagger_predictor(tagger: crf.EntityTagger, taxonomy, prepared: dict | None =
             rules = default_entities(text, taxonomy)
             tokens = crf.tokenize(text)
             sequence = prepared.get(text) if prepared else None
-            spans = tagger.spans(text, taxonomy, sequence or (tokens, crf.token_features(text, tokens, rules, taxonomy)))
+            spans = tagger.spans(
+                text, taxonomy, sequence or (tokens, crf.token_features(text, tokens, rules, taxonomy))
+            )
             out.append({"spans": crf.filled_from_rules(spans, rules)})
         return out
 
     return predict
 
 
-def entity_tagger_train(*, snapshot=None, grid=GRID, max_iterations: int = 150, promote: bool = True, log=print) -> dict:
+def entity_tagger_train(
+    *, snapshot=None, grid=GRID, max_iterations: int = 150, promote: bool = True, log=print
+) -> dict:
     """Train, pick, measure and (when it beats what serves) serve a CRF; returns what it measured."""
     from suite.ml.models import DatasetSnapshot
     from annotation.services import snapshot_freeze
@@ -56,10 +61,19 @@ def entity_tagger_train(*, snapshot=None, grid=GRID, max_iterations: int = 150, 
     for c1, c2 in grid:
         path = folder / f"{snapshot.content_hash[:12]}-c1_{c1}-c2_{c2}.crfsuite"
         started = time.perf_counter()
-        crf.train(splits["train"], path, taxonomy, c1=c1, c2=c2, max_iterations=max_iterations,
-                  prepared=[prepared[e["input"]] for e in splits["train"]])
+        crf.train(
+            splits["train"],
+            path,
+            taxonomy,
+            c1=c1,
+            c2=c2,
+            max_iterations=max_iterations,
+            prepared=[prepared[e["input"]] for e in splits["train"]],
+        )
         seconds = time.perf_counter() - started
-        validation = engine.score(kind, splits["validation"], tagger_predictor(crf.EntityTagger(path), taxonomy, prepared))
+        validation = engine.score(
+            kind, splits["validation"], tagger_predictor(crf.EntityTagger(path), taxonomy, prepared)
+        )
         tried.append({"c1": c1, "c2": c2, "train_seconds": round(seconds, 1), "validation": validation})
         log(f"c1={c1} c2={c2}: validation micro F1 {validation['f1']:.3f} ({seconds:.0f} s)")
         if best is None or validation["f1"] > best[1]["f1"]:
@@ -72,12 +86,20 @@ def entity_tagger_train(*, snapshot=None, grid=GRID, max_iterations: int = 150, 
     serving = kind.evaluate(splits["test"])  # what parsing serves now on the same resumes
     better = test["f1"] > serving["f1"]
     report = {
-        "snapshot": snapshot.pk, "split_counts": snapshot.split_counts, "model": best[0].name, "tried": tried,
-        "test": test, "serving_before": serving, "served": bool(promote and better), "date": time.strftime("%Y-%m-%d"),
+        "snapshot": snapshot.pk,
+        "split_counts": snapshot.split_counts,
+        "model": best[0].name,
+        "tried": tried,
+        "test": test,
+        "serving_before": serving,
+        "served": bool(promote and better),
+        "date": time.strftime("%Y-%m-%d"),
     }
     (folder / f"{best[0].stem}.json").write_text(json.dumps(report, indent=1, default=str))
-    log(f"test micro F1 {test['f1']:.3f} against {serving['f1']:.3f} served now: "
-        + ("served from now on" if report["served"] else "kept, not served"))
+    log(
+        f"test micro F1 {test['f1']:.3f} against {serving['f1']:.3f} served now: "
+        + ("served from now on" if report["served"] else "kept, not served")
+    )
     if report["served"]:
         pointer = selectors.entity_tagger_file()
         tmp = pointer.with_suffix(".tmp")

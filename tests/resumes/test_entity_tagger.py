@@ -1,5 +1,6 @@
 """resumes.ner's CRF: well-formed spans, trained through import -> snapshot -> train_entity_tagger, served only when
 it beats what serves, and picked up by a running process without a restart."""
+
 import io
 
 import pytest
@@ -10,10 +11,58 @@ from resumes.ml import NER
 from resumes.pipeline import crf
 from resumes.pipeline.skills import Taxonomy
 
-FIRST = ["Asha", "Tomas", "Lena", "Kwame", "Mira", "Jonas", "Priya", "Diego", "Ines", "Omar", "Hana", "Felix",
-         "Zara", "Pavel", "Noor", "Emil", "Sana", "Rafael", "Yuki", "Bruno", "Ada", "Leo", "Maya", "Ivan"]
-LAST = ["Okafor", "Lindqvist", "Moreau", "Mensah", "Kapoor", "Berger", "Nair", "Alvarez", "Costa", "Haddad", "Sato",
-        "Novak", "Rahman", "Kowalski", "Farah", "Larsen", "Iqbal", "Duarte", "Tanaka", "Rossi", "Varga", "Weber", "Silva", "Petrov"]
+FIRST = [
+    "Asha",
+    "Tomas",
+    "Lena",
+    "Kwame",
+    "Mira",
+    "Jonas",
+    "Priya",
+    "Diego",
+    "Ines",
+    "Omar",
+    "Hana",
+    "Felix",
+    "Zara",
+    "Pavel",
+    "Noor",
+    "Emil",
+    "Sana",
+    "Rafael",
+    "Yuki",
+    "Bruno",
+    "Ada",
+    "Leo",
+    "Maya",
+    "Ivan",
+]
+LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Mensah",
+    "Kapoor",
+    "Berger",
+    "Nair",
+    "Alvarez",
+    "Costa",
+    "Haddad",
+    "Sato",
+    "Novak",
+    "Rahman",
+    "Kowalski",
+    "Farah",
+    "Larsen",
+    "Iqbal",
+    "Duarte",
+    "Tanaka",
+    "Rossi",
+    "Varga",
+    "Weber",
+    "Silva",
+    "Petrov",
+]
 TITLES = ["Data Analyst", "Backend Developer", "Nurse Educator", "Site Engineer", "Payroll Officer", "UX Designer"]
 COMPANIES = ["Brightline Foods", "Kestrel Labs", "Northwind Clinic", "Harbor Metals", "Orchid Bank", "Tallgrass Media"]
 
@@ -22,10 +71,17 @@ def written_resume(n: int) -> dict:
     """A small resume in dotin's conventions, with its spans: name, e-mail, the title line, the company line."""
     name, title, company = f"{FIRST[n]} {LAST[n]}", TITLES[n % 6], COMPANIES[(n * 5) % 6]
     email = f"{FIRST[n].lower()}.{LAST[n].lower()}@example.org"
-    text = (f"{name}\n{title}\n\n{email}\n\nWORK EXPERIENCE\n\n{title}\n\n{company}\n\n"
-            f"- Worked on reports and planning for the team\n\nSKILLS\n\nPython, Excel\n")
+    text = (
+        f"{name}\n{title}\n\n{email}\n\nWORK EXPERIENCE\n\n{title}\n\n{company}\n\n"
+        f"- Worked on reports and planning for the team\n\nSKILLS\n\nPython, Excel\n"
+    )
     spans = []
-    for value, label in ((name, "Name"), (title, "Designation"), (email, "Email Address"), (company, "Companies worked at")):
+    for value, label in (
+        (name, "Name"),
+        (title, "Designation"),
+        (email, "Email Address"),
+        (company, "Companies worked at"),
+    ):
         at = text.index(value)
         spans.append([at, at + len(value), label])
     return {"input": text, "group": f"written-{n}", "result": spans}
@@ -42,7 +98,12 @@ def test_bio_tags_mark_every_token_a_span_overlaps():
     text = "Jane Roe, Data Analyst"
     tokens = crf.tokenize(text)
     assert crf.bio_tags(tokens, [[0, 8, "Name"], [10, 22, "Designation"]]) == [
-        "B-Name", "I-Name", "O", "B-Designation", "I-Designation"]
+        "B-Name",
+        "I-Name",
+        "O",
+        "B-Designation",
+        "I-Designation",
+    ]
 
 
 def test_features_see_the_case_and_layout_the_uncased_encoder_cannot():
@@ -70,7 +131,12 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
 
     items_import(kind=NER, items=[written_resume(n) for n in range(24)], accepted=True)
     snapshot = snapshot_freeze(kind=NER)
-    probe = written_resume(23)["input"].replace("Petrov", "Quill").replace("Ivan", "Oskar").replace("ivan.petrov", "oskar.quill")
+    probe = (
+        written_resume(23)["input"]
+        .replace("Petrov", "Quill")
+        .replace("Ivan", "Oskar")
+        .replace("ivan.petrov", "oskar.quill")
+    )
     assert entity_tagger() is None  # nothing trained: the rules serve
     out = io.StringIO()
     call_command("train_entity_tagger", "--snapshot", str(snapshot.pk), "--max-iterations", "60", stdout=out)
@@ -85,7 +151,7 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     tagged = tagger_predictor(tagger, skill_taxonomy())([probe])[0]["spans"]
     assert [s[:3] for s in spans] == [s[:3] for s in tagged]  # parsing serves the CRF's spans ...
     assert [s[:3] for s in tagged] != [s[:3] for s in default_entities(probe, skill_taxonomy())]  # ... not the rules'
-    labelled = {probe[s[0]:s[1]]: s[2] for s in spans}
+    labelled = {probe[s[0] : s[1]]: s[2] for s in spans}
     assert labelled.get("Oskar Quill") == "Name"
     assert labelled.get("oskar.quill@example.org") == "Email Address"
     assert all(s[0] < s[1] for s in spans)
@@ -97,9 +163,15 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     from tests.resumes.test_profile import MAIN, SIDEBAR
 
     pdf = uploaded("voss.pdf", two_column_pdf(SIDEBAR, MAIN))
-    p = resume_parse(resume_id=resume_upload(user=UserFactory(role="candidate"), file=pdf, enqueue=False).pk).parse_result
+    p = resume_parse(
+        resume_id=resume_upload(user=UserFactory(role="candidate"), file=pdf, enqueue=False).pk
+    ).parse_result
     assert (p["name"], p["email"], p["phone"], p["current_title"]) == (
-        "Natalie Voss", "natalie.voss@example.net", "+1 720-555-0148", "Senior Project Manager")
+        "Natalie Voss",
+        "natalie.voss@example.net",
+        "+1 720-555-0148",
+        "Senior Project Manager",
+    )
     assert [j["company"] for j in p["experience"]] == ["Front Range Builders", "Summit Energy", "Peak Construction"]
     assert {"project management", "risk management", "scrum", "leadership"} <= {s["normalized"] for s in p["skills"]}
 
