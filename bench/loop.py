@@ -18,6 +18,7 @@ head; the numbers are the same as without the cache.
     .venv/bin/python bench/loop.py --report      # merges bench/results/loop-*.json into loop.json and prints the table
 Writes bench/results/loop-<kind>[-<tag>].json row by row.
 """
+
 import argparse
 import csv
 import gzip
@@ -63,21 +64,30 @@ def cuad(kind, held_out=15, pool_contracts=40):
     with gzip.open(DATA / "contracts" / "cuad" / "master_clauses.csv.gz", "rt", encoding="utf-8-sig") as f:
         rows = [r for r in csv.DictReader(f) if cuad_key(r["Filename"]) in contracts]
     random.Random(SEED).shuffle(rows)
-    test_rows, pool_rows = rows[:held_out], rows[held_out:held_out + pool_contracts]
+    test_rows, pool_rows = rows[:held_out], rows[held_out : held_out + pool_contracts]
     test = []
     for row in test_rows:
         passages, _ = cuad_passages(contracts[cuad_key(row["Filename"])], cuad_labels(row))
-        test += [{"id": f"{row['Filename']}@{p.start}", "group": row["Filename"], "input": p.text, "target": labels} for p, labels in passages]
-    pool = [{"id": key, "group": item["group"], "input": item["input"], "target": item["result"]}
-            for key, item in cuad_items(contracts, pool_rows, seed=SEED)]
+        test += [
+            {"id": f"{row['Filename']}@{p.start}", "group": row["Filename"], "input": p.text, "target": labels}
+            for p, labels in passages
+        ]
+    pool = [
+        {"id": key, "group": item["group"], "input": item["input"], "target": item["result"]}
+        for key, item in cuad_items(contracts, pool_rows, seed=SEED)
+    ]
     return pool, test
 
 
 def medicationqa(kind, held_out=100):
     """Real consumer questions (MedicationQA): their intent is 'question' by construction; no public set labels the others."""
     with (DATA / "medical" / "medicationqa" / "medicationqa.csv").open(encoding="utf-8") as f:
-        questions = list(dict.fromkeys(r["Question"].strip() for r in csv.DictReader(f) if r.get("Question", "").strip()))
-    records = [{"id": f"mqa-{i}", "group": f"mqa-{i}", "input": q, "target": "question"} for i, q in enumerate(questions)]
+        questions = list(
+            dict.fromkeys(r["Question"].strip() for r in csv.DictReader(f) if r.get("Question", "").strip())
+        )
+    records = [
+        {"id": f"mqa-{i}", "group": f"mqa-{i}", "input": q, "target": "question"} for i, q in enumerate(questions)
+    ]
     random.Random(SEED).shuffle(records)
     return records[held_out:], records[:held_out]
 
@@ -163,7 +173,15 @@ def reset():
     """A clean database and model folder state for each arm: the loop starts from the untrained default every time."""
     from annotation.models import Annotation, AnnotationTask, Assignment, Flag
     from suite.ml import engine
-    from suite.ml.models import AliasMove, DatasetSnapshot, GoldenSet, ModelAlias, ModelOutput, ModelVersion, TrainingRun
+    from suite.ml.models import (
+        AliasMove,
+        DatasetSnapshot,
+        GoldenSet,
+        ModelAlias,
+        ModelOutput,
+        ModelVersion,
+        TrainingRun,
+    )
 
     for model in (Flag, Annotation, Assignment, AnnotationTask, AliasMove, ModelAlias, ModelOutput):
         model.objects.all().delete()
@@ -192,8 +210,14 @@ def serve_and_flag(kind, pool, owner):
     version = selectors.production_version(kind=kind.name)
     predictions = kind.predict([r["input"] for r in pool], version=version)
     for record, prediction in zip(pool, predictions):
-        output = ml.model_output_record(kind=kind.name, input=record["input"], output=prediction, version=version,
-                                        score=prediction.get("score"), owner=owner)
+        output = ml.model_output_record(
+            kind=kind.name,
+            input=record["input"],
+            output=prediction,
+            version=version,
+            score=prediction.get("score"),
+            owner=owner,
+        )
         annotation.flag_create(output=output, user=owner, reason="wrong")
 
 
@@ -245,7 +269,9 @@ def train(kind, hp):
     from suite.ml import services as ml
 
     snapshot = annotation.snapshot_freeze(kind=kind.name, seed=SEED)
-    run = ml.training_run_start(kind=kind.name, strategy="feature", hyperparameters=hp, snapshot=snapshot, enqueue=False)
+    run = ml.training_run_start(
+        kind=kind.name, strategy="feature", hyperparameters=hp, snapshot=snapshot, enqueue=False
+    )
     started = time.monotonic()
     run = ml.training_run_execute(run_id=run.pk, worker="bench/loop.py")
     return snapshot, run, time.monotonic() - started
@@ -272,14 +298,19 @@ def key_term_counts(examples, predictions) -> dict:
     for passages in by_group.values():
         wanted = set().union(*(gold for gold, _ in passages))
         for label in C.LABELS:
-            shown = [(p.get("scores", {}).get(label, 0.0), gold) for gold, p in passages if label in p.get("labels", [])]
+            shown = [
+                (p.get("scores", {}).get(label, 0.0), gold) for gold, p in passages if label in p.get("labels", [])
+            ]
             if shown:
                 hit = label in max(shown, key=lambda s: s[0])[1]
                 tp, fp, fn = tp + hit, fp + (not hit), fn + (label in wanted and not hit)
             else:
                 fn += label in wanted
-    return {"key_term_precision": tp / (tp + fp) if tp + fp else 0.0, "key_term_recall": tp / (tp + fn) if tp + fn else 0.0,
-            "key_terms_wanted": tp + fn}
+    return {
+        "key_term_precision": tp / (tp + fp) if tp + fp else 0.0,
+        "key_term_recall": tp / (tp + fn) if tp + fn else 0.0,
+        "key_terms_wanted": tp + fn,
+    }
 
 
 def arm(kind, pool, held_out, *, steps, every, order, hp, out, seed=SEED):
@@ -305,21 +336,36 @@ def arm(kind, pool, held_out, *, steps, every, order, hp, out, seed=SEED):
         try:
             snapshot, run, seconds = train(kind, hp)
         except ValidationError as exc:  # the product refuses the snapshot (e.g. one class only): say so, stop this arm
-            row = {"kind": kind.name, "order": order, "corrections": corrected, "status": "refused", "error": " ".join(exc.messages)}
+            row = {
+                "kind": kind.name,
+                "order": order,
+                "corrections": corrected,
+                "status": "refused",
+                "error": " ".join(exc.messages),
+            }
             out["rows"].append(row)
             print(json.dumps(row), flush=True)
             write(out)
             break
         version = run.version if run.status == "succeeded" else None
-        row = {"kind": kind.name, "order": order, "corrections": corrected, "status": run.status,
-               "snapshot": snapshot.split_counts, "seconds": round(seconds, 1)}
+        row = {
+            "kind": kind.name,
+            "order": order,
+            "corrections": corrected,
+            "status": run.status,
+            "snapshot": snapshot.split_counts,
+            "seconds": round(seconds, 1),
+        }
         if version is None:
             row["error"] = (run.error or "").splitlines()[:1]
         else:
             gate = run.gate
-            row.update(version=version.number, promoted=gate["promoted"],
-                       interval={k: gate["interval"].get(k) for k in ("difference", "low", "high")},
-                       golden={k: gate["golden"].get(k) for k in ("examples", "new", "current", "passed")})
+            row.update(
+                version=version.number,
+                promoted=gate["promoted"],
+                interval={k: gate["interval"].get(k) for k in ("difference", "low", "high")},
+                golden={k: gate["golden"].get(k) for k in ("examples", "new", "current", "passed")},
+            )
             if order == "active":
                 rescore_queue(kind, version)
             if corrected in steps:
@@ -346,34 +392,52 @@ METRIC_COLUMNS = {  # kind: (metric, precision, recall)
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| kind | metric | order | corrections | train/val/test | held-out | precision | recall | vs default | gate (95% interval of the gain) |",
-             "|---|---|---|---:|---|---:|---:|---:|---:|---|"]
+    lines = [
+        "| kind | metric | order | corrections | train/val/test | held-out | precision | recall | vs default | gate (95% interval of the gain) |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|---|",
+    ]
     fmt = lambda v: "—" if v is None else f"{v:.3f}"
     for result in results:
         name = result["kind"] + (f" ({result['tag']})" if result.get("tag") else "")
         metric, p, r = METRIC_COLUMNS[result["kind"]]
         d = result["default"]
-        lines.append(f"| {name} | {metric} | untrained default | 0 | — | {fmt(d.get(metric))} | {fmt(d.get(p))} | {fmt(d.get(r))} | — | — |")
+        lines.append(
+            f"| {name} | {metric} | untrained default | 0 | — | {fmt(d.get(metric))} | {fmt(d.get(p))} | {fmt(d.get(r))} | — | — |"
+        )
         for row in sorted(result["rows"], key=lambda row: (row["order"], row["corrections"])):
             h = row.get("held_out")
             if row.get("status") == "refused":
-                lines.append(f"| {name} | {metric} | {row['order']} | {row['corrections']} | — | — | — | — | — | snapshot refused: {row['error']} |")
+                lines.append(
+                    f"| {name} | {metric} | {row['order']} | {row['corrections']} | — | — | — | — | — | snapshot refused: {row['error']} |"
+                )
             if not h:
                 continue
             s = row["snapshot"]
             iv = row.get("interval") or {}
-            gate = f"{'promoted' if row['promoted'] else 'candidate'} [{iv.get('low', 0):+.3f}, {iv.get('high', 0):+.3f}]"
+            gate = (
+                f"{'promoted' if row['promoted'] else 'candidate'} [{iv.get('low', 0):+.3f}, {iv.get('high', 0):+.3f}]"
+            )
             gain = h[metric] - d[metric]
-            lines.append(f"| {name} | {metric} | {row['order']} | {row['corrections']} | {s['train']}/{s['validation']}/{s['test']} | "
-                         f"{fmt(h.get(metric))} | {fmt(h.get(p))} | {fmt(h.get(r))} | {gain:+.3f} | {gate} |")
+            lines.append(
+                f"| {name} | {metric} | {row['order']} | {row['corrections']} | {s['train']}/{s['validation']}/{s['test']} | "
+                f"{fmt(h.get(metric))} | {fmt(h.get(p))} | {fmt(h.get(r))} | {gain:+.3f} | {gate} |"
+            )
     return "\n".join(lines)
 
 
 def active_vs_random(result: dict) -> list[dict]:
     metric = METRIC_COLUMNS[result["kind"]][0]
     by = {(r["order"], r["corrections"]): r["held_out"][metric] for r in result["rows"] if r.get("held_out")}
-    return [{"corrections": n, "active": by[("active", n)], "random": by[("random", n)], "active_better": by[("active", n)] > by[("random", n)]}
-            for n in sorted({c for _, c in by}) if ("active", n) in by and ("random", n) in by]
+    return [
+        {
+            "corrections": n,
+            "active": by[("active", n)],
+            "random": by[("random", n)],
+            "active_better": by[("active", n)] > by[("random", n)],
+        }
+        for n in sorted({c for _, c in by})
+        if ("active", n) in by and ("random", n) in by
+    ]
 
 
 def merged_results() -> list[dict]:
@@ -388,14 +452,19 @@ def merged_results() -> list[dict]:
         if key not in merged:
             merged[key] = {**result, "tag": variant, "rows": []}
         have = {(r["order"], r["corrections"]) for r in merged[key]["rows"] if r.get("held_out")}
-        merged[key]["rows"] += [r for r in result["rows"] if not (r.get("held_out") and (r["order"], r["corrections"]) in have)]
+        merged[key]["rows"] += [
+            r for r in result["rows"] if not (r.get("held_out") and (r["order"], r["corrections"]) in have)
+        ]
     return list(merged.values())
 
 
 def report():
     results = merged_results()
-    merged = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "runs": results,
-              "active_vs_random": {f"{r['kind']} {r.get('tag') or ''}".strip(): active_vs_random(r) for r in results}}
+    merged = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "runs": results,
+        "active_vs_random": {f"{r['kind']} {r.get('tag') or ''}".strip(): active_vs_random(r) for r in results},
+    }
     (RESULTS / "loop.json").write_text(json.dumps(merged, indent=2))
     print(table(results))
     print(json.dumps(merged["active_vs_random"], indent=1))
@@ -405,10 +474,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kinds", default="resumes.ner,summarizer.clauses,chatbot.intent")
     parser.add_argument("--steps", default="25,50,100,200")
-    parser.add_argument("--every", type=int, default=25, help="a run (and, in the active order, a re-scored queue) every N corrections; 0: only at the steps")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=25,
+        help="a run (and, in the active order, a re-scored queue) every N corrections; 0: only at the steps",
+    )
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--uncertainty", default="entropy", choices=("least_confidence", "margin", "entropy"))
-    parser.add_argument("--outside-weight", type=float, default=None, help="resumes.ner: weight of the O tag in the loss")
+    parser.add_argument(
+        "--outside-weight", type=float, default=None, help="resumes.ner: weight of the O tag in the loss"
+    )
     parser.add_argument("--orders", default="active,random")
     parser.add_argument("--seed", type=int, default=SEED, help="the order people flag in and the random order's picks")
     parser.add_argument("--tag", default="")
@@ -420,7 +496,9 @@ def main():
         print(f"no public data at {DATA}: nothing to measure")
         return
     suffix = f"-{args.tag}" if args.tag else ""
-    var = ROOT / "var" / "bench-loop" / (args.kinds.replace(",", "+") + suffix)  # its own database: kinds run side by side
+    var = (
+        ROOT / "var" / "bench-loop" / (args.kinds.replace(",", "+") + suffix)
+    )  # its own database: kinds run side by side
     var.mkdir(parents=True, exist_ok=True)
     setup(var)
     from django.conf import settings
@@ -436,13 +514,31 @@ def main():
         hp = {"epochs": args.epochs, "head_learning_rate": 1e-2, "patience": 5, "max_length": 128}
         if args.outside_weight is not None and kind.task_type == K.TOKEN_CLASSIFICATION:
             hp["outside_weight"] = args.outside_weight
-        out = {"kind": name, "tag": args.tag, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "steps": steps,
-               "every": args.every, "strategy": "feature", "hyperparameters": hp, "uncertainty": args.uncertainty,
-               "diversity_in_active_order": True, "seed": args.seed, "pool": len(pool), "held_out": len(held_out), "rows": [],
-               "file": str(RESULTS / f"loop-{name}{suffix}.json")}
+        out = {
+            "kind": name,
+            "tag": args.tag,
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "steps": steps,
+            "every": args.every,
+            "strategy": "feature",
+            "hyperparameters": hp,
+            "uncertainty": args.uncertainty,
+            "diversity_in_active_order": True,
+            "seed": args.seed,
+            "pool": len(pool),
+            "held_out": len(held_out),
+            "rows": [],
+            "file": str(RESULTS / f"loop-{name}{suffix}.json"),
+        }
         started = time.monotonic()
         out["default"] = held_out_metrics(kind, held_out, None)
-        print(name, f"pool {len(pool)}, held out {len(held_out)}; default:", json.dumps(out["default"]), f"({time.monotonic() - started:.0f} s)", flush=True)
+        print(
+            name,
+            f"pool {len(pool)}, held out {len(held_out)}; default:",
+            json.dumps(out["default"]),
+            f"({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
         write(out)
         for order in args.orders.split(","):
             arm(kind, pool, held_out, steps=steps, every=args.every, order=order, hp=hp, out=out, seed=args.seed)

@@ -6,6 +6,7 @@ whole distribution (normalised by log K so every kind lands in 0..1). Multilabel
 the least settled single label or span is near 0.5 for almost every passage or resume a young model reads, so a
 maximum would rank nothing. A prediction with no probabilities gives None.
 """
+
 import math
 
 STRATEGIES = ("least_confidence", "margin", "entropy")
@@ -52,7 +53,11 @@ def uncertainty(prediction: dict, strategy: str = "entropy") -> float | None:
     if "label" in prediction and isinstance(prediction.get("score"), (int, float)):
         return min(max(1.0 - float(prediction["score"]), 0.0), 1.0)  # only the top label's probability is known
     spans = prediction.get("spans")
-    scored = [s[3] for s in spans if isinstance(s, (list, tuple)) and len(s) > 3 and isinstance(s[3], (int, float))] if isinstance(spans, list) else []
+    scored = (
+        [s[3] for s in spans if isinstance(s, (list, tuple)) and len(s) > 3 and isinstance(s[3], (int, float))]
+        if isinstance(spans, list)
+        else []
+    )
     if scored:
         return _mean(_unsure(_binary(p), strategy) for p in scored)
     if isinstance(prediction.get("score"), (int, float)):

@@ -1,8 +1,10 @@
 """The loop benchmark's path on a tiny model: flags, the queue, answers, accepts, runs and the gate, both orders.
 
-bench/loop.py measures the real encoder on public data; here a tiny BERT and synthetic patient messages prove that
-each step of the benchmark goes through the product (and that its encoder cache changes no number), not how well it learns.
+bench/loop.py measures the real encoder on public data; here a tiny BERT and synthetic patient messages prove
+that each step of the benchmark goes through the product (and that its encoder cache changes no number), not how
+well it learns.
 """
+
 import importlib.util
 import random
 from pathlib import Path
@@ -25,7 +27,11 @@ def _bench():
 def _messages(n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
     asks = ("what dose of {} is safe", "can I take {} with food", "does {} cause drowsiness", "is {} safe in pregnancy")
-    books = ("please find me a slot about my {}", "I need to see someone about {} next week", "get me in for {} on friday")
+    books = (
+        "please find me a slot about my {}",
+        "I need to see someone about {} next week",
+        "get me in for {} on friday",
+    )
     things = ("ibuprofen", "my knee", "the rash", "paracetamol", "my back", "insulin", "a cough", "my eyes")
     out = []
     for i in range(n):
@@ -36,7 +42,9 @@ def _messages(n: int, seed: int) -> list[dict]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_both_orders_go_through_flag_task_answer_accept_snapshot_run_and_gate_and_report_the_held_out_metric(tmp_path, settings):
+def test_both_orders_go_through_flag_task_answer_accept_snapshot_run_and_gate_and_report_the_held_out_metric(
+    tmp_path, settings
+):
     from annotation.models import Annotation, AnnotationTask, Flag
     from annotation.services import queue_confidence
     from suite.ml import kinds as K
@@ -64,11 +72,21 @@ def test_both_orders_go_through_flag_task_answer_accept_snapshot_run_and_gate_an
 
     loop.arm(kind, pool, held_out, steps=[8, 16], every=8, order="random", hp=hp, out=out)
     rows = out["rows"]
-    assert [(r["order"], r["corrections"]) for r in rows] == [("active", 8), ("active", 16), ("random", 8), ("random", 16)]
+    assert [(r["order"], r["corrections"]) for r in rows] == [
+        ("active", 8),
+        ("active", 16),
+        ("random", 8),
+        ("random", 16),
+    ]
     for row in rows:
         assert row["status"] == "succeeded"
-        assert set(row["snapshot"]) == {"train", "validation", "test"} and sum(row["snapshot"].values()) == row["corrections"]
-        assert row["promoted"] == (row["interval"]["low"] > 0 and row["golden"]["passed"])  # the gate's two checks decide
+        assert (
+            set(row["snapshot"]) == {"train", "validation", "test"}
+            and sum(row["snapshot"].values()) == row["corrections"]
+        )
+        assert row["promoted"] == (
+            row["interval"]["low"] > 0 and row["golden"]["passed"]
+        )  # the gate's two checks decide
         assert row["held_out"]["n"] == len(held_out) and 0 <= row["held_out"]["accuracy"] <= 1
     assert Path(out["file"]).exists()
     # The held-out records were never flagged, answered or trained on.
@@ -97,7 +115,9 @@ def test_the_frozen_encoder_cache_gives_the_predictions_the_encoder_gives(tmp_pa
         restore()
     for a, b, c in zip(plain, first, again):
         assert a["label"] == b["label"] == c["label"]
-        assert b["scores"] == pytest.approx(a["scores"], abs=1e-5) and c["scores"] == pytest.approx(a["scores"], abs=1e-5)
+        assert b["scores"] == pytest.approx(a["scores"], abs=1e-5) and c["scores"] == pytest.approx(
+            a["scores"], abs=1e-5
+        )
 
 
 def test_span_uncertainty_reads_only_spans_with_a_probability_and_averages_them():
@@ -106,7 +126,9 @@ def test_span_uncertainty_reads_only_spans_with_a_probability_and_averages_them(
     mostly_sure = {"spans": [[0, 4, "Name"], [5, 9, "Skill", 0.5], [10, 12, "Skill", 0.99], [13, 15, "Skill", 0.99]]}
     assert uncertainty.uncertainty(unsure, "entropy") == pytest.approx(1.0)
     assert uncertainty.uncertainty(mostly_sure, "entropy") < uncertainty.uncertainty(unsure, "entropy")
-    assert uncertainty.uncertainty({"spans": [[0, 4, "Name"]]}, "entropy") is None  # no probability anywhere: nothing to judge
+    assert (
+        uncertainty.uncertainty({"spans": [[0, 4, "Name"]]}, "entropy") is None
+    )  # no probability anywhere: nothing to judge
 
 
 def test_multilabel_uncertainty_ranks_a_passage_with_more_unsettled_labels_first():
