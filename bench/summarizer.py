@@ -658,13 +658,13 @@ def cuad_head():
         rows[CUAD_TEST + CUAD_VALIDATION :],
     )
     vectors_of = cuad_embeddings(contracts, test_rows + val_rows)
+    began = time.perf_counter()
+    tables = {cuad_key(r["Filename"]): _contract_table(contracts, r, vectors_of) for r in test_rows + val_rows}
     # Training contracts whose passages are cached (the embedding pass runs apart; it may not have reached them all).
     cached_train = [r for r in train_rows if _cached(cuad_key(r["Filename"]))]
+    print(f"cuad head: held-out tables ready; {len(cached_train)} training contracts cached", flush=True)
     vectors_of.update(cuad_embeddings(contracts, cached_train, only=cuad_training_passages(cached_train, contracts)))
-    began = time.perf_counter()
-    tables = {
-        cuad_key(r["Filename"]): _contract_table(contracts, r, vectors_of) for r in test_rows + val_rows + cached_train
-    }
+    tables.update({cuad_key(r["Filename"]): _contract_table(contracts, r, vectors_of) for r in cached_train})
     train_keys = [cuad_key(r["Filename"]) for r in cached_train]
     xs, rs, gs = (np.vstack([tables[k][i] for k in train_keys]) for i in (1, 2, 3))
     print(
