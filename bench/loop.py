@@ -21,7 +21,6 @@ Writes bench/results/loop-<kind>[-<tag>].json row by row.
 
 import argparse
 import csv
-import gzip
 import hashlib
 import json
 import os
@@ -56,13 +55,9 @@ def dotin(kind, held_out=40):
 def cuad(kind, held_out=15, pool_contracts=40):
     """Pool: the imported form of CUAD (labelled passages plus as many sampled unlabelled ones) of some contracts;
     held out: every passage of other contracts, as lawyers meet them (one key term shown per category)."""
-    from summarizer.formats import cuad_items, cuad_key, cuad_labels, cuad_passages
+    from summarizer.formats import cuad_items, cuad_key, cuad_labels, cuad_passages, read_cuad_folder
 
-    with gzip.open(DATA / "contracts" / "cuad" / "contracts.jsonl.gz", "rt") as lines:
-        contracts = {cuad_key(r["filename"]): r["text"] for r in map(json.loads, lines)}
-    csv.field_size_limit(1 << 28)
-    with gzip.open(DATA / "contracts" / "cuad" / "master_clauses.csv.gz", "rt", encoding="utf-8-sig") as f:
-        rows = [r for r in csv.DictReader(f) if cuad_key(r["Filename"]) in contracts]
+    contracts, rows = read_cuad_folder(DATA / "contracts" / "cuad")
     random.Random(SEED).shuffle(rows)
     test_rows, pool_rows = rows[:held_out], rows[held_out : held_out + pool_contracts]
     test = []

@@ -26,7 +26,6 @@ import django
 
 django.setup()
 
-import csv
 
 import torch
 from rouge_score import rouge_scorer
@@ -212,11 +211,9 @@ def scisummnet():
 
 
 def cuad_data():
-    with gzip.open(DATA / "contracts" / "cuad" / "contracts.jsonl.gz", "rt") as lines:
-        contracts = {cuad_key(r["filename"]): r["text"] for r in map(json.loads, lines)}
-    csv.field_size_limit(1 << 28)
-    with gzip.open(DATA / "contracts" / "cuad" / "master_clauses.csv.gz", "rt", encoding="utf-8-sig") as f:
-        rows = [r for r in csv.DictReader(f) if cuad_key(r["Filename"]) in contracts]
+    from summarizer.formats import read_cuad_folder
+
+    contracts, rows = read_cuad_folder(DATA / "contracts" / "cuad")
     random.Random(SEED).shuffle(rows)
     return contracts, rows
 

@@ -16,6 +16,7 @@ import json
 import random
 import re
 import zipfile
+from pathlib import Path
 
 from annotation.formats import (
     FormatError,
@@ -205,6 +206,18 @@ def read_cuad_contracts(lines) -> dict[str, str]:
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise FormatError(f"contracts line {number}", "expected {\"filename\", \"text\"}") from None
     return contracts
+
+
+def read_cuad_folder(folder) -> tuple[dict[str, str], list[dict]]:
+    """The data folder's packing of CUAD (contracts.jsonl.gz, master_clauses.csv.gz): contracts by key and the
+    label rows of the contracts present, in file order."""
+    folder = Path(folder)
+    with gzip.open(folder / "contracts.jsonl.gz", "rt", encoding="utf-8") as lines:
+        contracts = read_cuad_contracts(lines)
+    csv.field_size_limit(1 << 28)  # a CUAD cell can quote a whole contract
+    with gzip.open(folder / "master_clauses.csv.gz", "rt", encoding="utf-8-sig") as table:
+        rows = [row for row in csv.DictReader(table) if cuad_key(row["Filename"]) in contracts]
+    return contracts, rows
 
 
 @register_importer
