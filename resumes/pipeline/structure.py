@@ -207,10 +207,21 @@ def is_bullet(line: str) -> bool:
     return bool(_BULLET.match(line))
 
 
+# A header may end in a full stop only after one of these ("Midwest Freight Co.", "Acme, Inc.").
+_ABBREVIATION_END = re.compile(
+    r"(?i:\b(?:co|corp|inc|ltd|llc|llp|plc|bros|dept|univ|intl|assn|jr|sr|st|ag|sa|nv|bv|gmbh|pty|l\.l\.c|s\.a)\.$"
+    r"|\b[a-z]\.$)"
+)
+
+
 def _description(line: str) -> bool:
-    """A sentence about the job, not a title or company line."""
+    """A sentence about the job, not a title or company line: long, ended like a sentence, or a continuation."""
     words = line.split()
-    return len(words) > 10 or bool(re.search(r"[.;:]$", line.strip())) and len(words) > 7
+    if len(words) > 10:
+        return True
+    ended = bool(re.search(r"[.;:!]$", line)) and not _ABBREVIATION_END.search(line)
+    continuation = line[:1].islower() and len(words) >= 3  # the wrapped second line of an achievement
+    return len(words) >= 4 and (ended or continuation)
 
 
 def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:

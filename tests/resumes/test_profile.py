@@ -165,6 +165,17 @@ def test_job_headers_in_several_shapes(layout):
     assert (job["title"], job["company"], job["start"], job["end"]) == ("HR Manager", "Shopify", "2019-01", "2023-12")
 
 
+def test_achievements_without_bullets_are_never_taken_for_the_next_jobs_title():
+    p = parse("Margaret O'Connor\n\nEXPERIENCE\nOperations Manager, Acme Logistics\n2016 - Present\n"
+              "Led a team of 40 across three warehouses;\ncut order lead time by 18%.\n\n"
+              "Shift Supervisor, Midwest Freight Co.\n2012 - 2016\nScheduled 25 staff; introduced Lean practices.\n\n"
+              "Logistics Coordinator, Blue Line Supply\n2008 - 2012\n")
+    jobs = [(job["title"], job["company"]) for job in p["experience"]]
+    assert jobs == [("Operations Manager", "Acme Logistics"), ("Shift Supervisor", "Midwest Freight Co."),
+                    ("Logistics Coordinator", "Blue Line Supply")]
+    assert p["experience"][0]["achievements"] == ["Led a team of 40 across three warehouses;", "cut order lead time by 18%."]
+
+
 def test_a_resume_with_no_dates_and_no_skills_section_gives_honest_empty_fields():
     p = parse("Luis Fernandez\nBarista\nluis@example.org\n\nExperience\nBarista, Blue Bottle Coffee\n"
               "- Prepared espresso drinks\n\nEducation\nHigh School Diploma, Austin High School\n")
