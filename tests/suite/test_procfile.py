@@ -53,7 +53,12 @@ def test_procfile_serves_login_and_healthz_reports_the_worker_up(transactional_d
         assert (status, health) == (200, {"status": "up"})  # anonymous callers see up or down only
         from suite.models import WorkerHeartbeat
 
-        assert WorkerHeartbeat.objects.filter(hostname__startswith=f"fineloop-worker-{port}@").exists()
+        # /healthz may already be up on the test session's own worker: wait for this Procfile's worker to beat.
+        deadline, beating = time.monotonic() + 60, False
+        while time.monotonic() < deadline and not beating:
+            beating = WorkerHeartbeat.objects.filter(hostname__startswith=f"fineloop-worker-{port}@").exists()
+            time.sleep(0.5)
+        assert beating, log.read_text()[-4000:]
         status, _ = get(f"http://127.0.0.1:{port}/static/suite/app.css")
         assert status == 200
         assert "beat: Starting" in log.read_text()
