@@ -50,12 +50,19 @@ def parties_with_roles(text: str) -> list[dict]:
     """Each party of a preamble with the role it is given: 'between Acme Inc. ("Supplier") and ...'."""
     out = []
     names = N.parties(text) or []
+    opening = re.search(r"\b(?:between|among)\b", text, re.IGNORECASE)  # a heading may repeat a name before it
+    after = opening.start() if opening else 0
+
+    def find(name, start=after):  # names are kept with single spaces; filed text often has runs of them
+        m = re.compile(r"\s+".join(map(re.escape, name.split()))).search(text, start)
+        return (m.start(), m.end()) if m else (-1, -1)
+
     for name in names:
-        at = text.find(name)
+        at, end = find(name)
         role = None
         if at >= 0:
-            m = _ROLE.search(text, at + len(name), at + len(name) + 200)
-            nxt = min((text.find(o, at + len(name)) for o in names if o != name and text.find(o, at + len(name)) > 0), default=-1)
+            m = _ROLE.search(text, end, end + 200)
+            nxt = min((find(o, end)[0] for o in names if o != name and find(o, end)[0] > 0), default=-1)
             if m and (nxt < 0 or m.start() < nxt):
                 role = " ".join(m.group("role").split())
         out.append({"name": name, "role": role})

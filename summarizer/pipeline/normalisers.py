@@ -69,7 +69,9 @@ def duration(text: str, *, near: str | None = None) -> str | None:
 # "a Delaware corporation", "with its principal office", "whose registered office", "incorporated under".
 _PARTY_TAIL = re.compile(r"\n|\s*\(|\s\d{1,6}\s+[A-Z]|\s(?:a|an)\s"
                          r"|,?\s+(?:with (?:an|its) (?:office|principal|registered)|with offices\b|whose\b|having (?:its|an)\b"
-                         r"|located at\b|c/o\b|incorporated\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
+                         r"|located at\b|c/o\b|incorporated\s+(?:under|in|and|pursuant)\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
+# "... offices located at Berlin and Munich": an "and" inside an address joins places, not parties.
+_IN_ADDRESS = re.compile(r"\b(?:located|offices?|situated|based|residing)\b[^,;()]*$", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(?:shall|are|is|hereinafter|may|will|made|dated)\b")
 _ENUMERATOR = r"\s*\((?:[a-h]|i{1,3}|iv|vi{0,3})\)\s*"
 
@@ -81,8 +83,12 @@ def parties(text: str) -> list[str]:
     m = re.search(r"\b(?:between|among)\b(?P<body>.{3,800}?)(?:" + ends + ")", text, re.IGNORECASE | re.DOTALL)
     body = m.group("body") if m else text
     names = []
-    for piece in re.split(r"\s*(?:,\s*and\s+|\band\b|;|" + _ENUMERATOR + r")\s*", body):
-        piece = re.sub(r"\([^)]*\)", "", piece).strip()  # drop ("Acme") nicknames and addresses in brackets
+    previous = ""
+    for raw in re.split(r"\s*(?:,\s*and\s+|\band\b|;|" + _ENUMERATOR + r")\s*", body):
+        joins_places, previous = bool(_IN_ADDRESS.search(previous)), raw
+        if joins_places:
+            continue
+        piece = re.sub(r"\([^)]*\)", "", raw).strip()  # drop ("Acme") nicknames and addresses in brackets
         piece = _PARTY_TAIL.split(piece, maxsplit=1)[0]
         piece = re.split(r",\s*(?:a|an)\s|\s(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership)"
                          r"|,(?!\s*(?i:Inc|LLC|L\.L\.C|Ltd|L\.?P|LLP|Corp|Co|N\.A|S\.A|GmbH|PLC|Limited)\b)", piece)[0]
@@ -109,6 +115,21 @@ _REFERENCE = re.compile(
 )
 
 
+# The name a preamble gives the agreement: 'This Multiple LINAC Distributor Agreement ("Agreement") is ...'.
+_DEFINED_NAME = re.compile(r"\bThis\s+((?:(?:[A-Z][\w/&'\-]*|and|of|for|to|&)\s+){0,10}?"
+                           r"(?:Agreement|Contract|License|Licence|Lease))\b")
+
+
+def _cut_to_defined_name(heading: str, text: str) -> str:
+    """A capitals heading that runs in from a legend ("COMMISSION ACME ... DISTRIBUTOR AGREEMENT") ends at the words of
+    the name the preamble defines; keep only those."""
+    for m in _DEFINED_NAME.finditer(text):
+        defined = " ".join(m.group(1).split()).upper()
+        if heading.upper().endswith(" " + defined):
+            return heading[len(heading) - len(defined):]
+    return heading
+
+
 def title(text: str) -> str | None:
     """The agreement's own heading in a passage ("DISTRIBUTOR AGREEMENT"), never an exhibit number or a letterhead run."""
     for m in list(_TITLE.finditer(text)) or list(_TITLE_CASE.finditer(text)):
@@ -117,6 +138,7 @@ def title(text: str) -> str | None:
         number = r"^(?:\d+(?:\.\d+)*\s+)+"  # an exhibit's number ("Exhibit 10.1")
         name = re.sub(number, "", " ".join(m.group(0).split()))
         name = re.sub(number, "", _NOT_TITLE_CASE_WORDS.sub("", _NOT_TITLE_WORDS.sub("", name))).strip(" ,")
+        name = _cut_to_defined_name(name, text)
         if len(name.split()) >= 2 and len(name) <= 120:
             return name
     return None

@@ -242,3 +242,30 @@ def test_without_a_recognisable_name_the_title_is_a_heading_never_an_exhibit_num
     assert analyse(text, doc_type="contract")["title"] == "Master Terms"
     no_heading = "EXHIBIT 10.8\n\nThe Licensee shall pay the fees in Schedule 2 within thirty days.\n"
     assert analyse(no_heading, doc_type="contract")["title"] == ""
+
+
+# A filed contract's opening as extracted: a securities legend runs into the heading, names in capitals with runs of
+# spaces, a party described by its address with two cities.
+LEGEND_OPENING = (
+    "Exhibit 10.31    PURSUANT TO 17 C.F.R. § 240.24B-2, CONFIDENTIAL INFORMATION HAS BEEN OMITTED AND FILED WITH THE\n"
+    "COMMISSION     HARBOR MEDICAL INCORPORATED  MULTIPLE SITE AND FIELD   SERVICE\nAGREEMENT     "
+    "This Multiple Site and Field Service Agreement (\"Agreement\") is entered into by and between HARBOR  MEDICAL "
+    "INCORPORATED, a Delaware corporation with its executive offices located at 12 Bay Street, Sunnyvale, California "
+    "94089, USA  (\"Harbor\"), and NORDWERK AKTIENGESELLSCHAFT, a corporation formed under the laws of Germany, with "
+    "its registered offices located at Berlin and Munich (\"Nordwerk\"), as of June 8, 2010 (\"Effective Date\")."
+)
+
+
+def test_a_legend_run_into_the_heading_is_cut_at_the_name_the_preamble_defines():
+    from summarizer.pipeline.normalisers import title
+
+    assert title(LEGEND_OPENING) == "MULTIPLE SITE AND FIELD SERVICE AGREEMENT"
+
+
+def test_incorporated_in_a_name_and_cities_in_an_address_are_neither_cut_nor_parties():
+    from summarizer.pipeline.answers import parties_with_roles
+
+    assert parties_with_roles(LEGEND_OPENING) == [
+        {"name": "HARBOR MEDICAL INCORPORATED", "role": "Harbor"},
+        {"name": "NORDWERK AKTIENGESELLSCHAFT", "role": "Nordwerk"},
+    ]
