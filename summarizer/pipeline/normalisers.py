@@ -69,7 +69,8 @@ def duration(text: str, *, near: str | None = None) -> str | None:
 # "a Delaware corporation", "with its principal office", "whose registered office", "incorporated under".
 _PARTY_TAIL = re.compile(r"\n|\s*\(|\s\d{1,6}\s+[A-Z]|\s(?:a|an)\s"
                          r"|,?\s+(?:with (?:an|its) (?:office|principal|registered)|with offices\b|whose\b|having (?:its|an)\b"
-                         r"|located at\b|c/o\b|incorporated\s+(?:under|in|and|pursuant)\b|organi[sz]ed\b|duly\b)", re.IGNORECASE)
+                         r"|located at\b|c/o\b|incorporated\s+(?:under|in|and|pursuant)\b"
+                         r"|organi[sz]ed\b|duly\b)", re.IGNORECASE)
 # "... offices located at Berlin and Munich": an "and" inside an address joins places, not parties.
 _IN_ADDRESS = re.compile(r"\b(?:located|offices?|situated|based|residing)\b[^,;()]*$", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(?:shall|are|is|hereinafter|may|will|made|dated)\b")
