@@ -191,12 +191,15 @@ class Lifecycle:
         self, pk: int, *, reason: str, code: str = "error", claim: Claim | None = None, running_only: bool = True
     ) -> bool:
         """Failed, with a reason a person can act on (what happened and what to do)."""
-        now = timezone.now()
         rows = self.mine(pk, claim) if running_only else self.model.objects.filter(pk=pk)
+        return bool(rows.update(**self._failed(reason=reason, code=code, now=timezone.now())))
+
+    def _failed(self, *, reason: str, code: str, now: datetime) -> dict:
+        """What failing writes: the status, the reason (and its code where the model keeps one), `fail_fields`."""
         fields = {self.status_field: self.failed, self.reason_field: reason, **self.fail_fields(now)}
         if self.code_field:
             fields[self.code_field] = code
-        return bool(rows.update(**fields))
+        return fields
 
     def heartbeat(self, pk: int, *, interval: float = 10.0, claim: Claim | None = None) -> Heartbeat:
         """A thread beating on the row until stopped, or until the claim is lost (use as a context manager)."""
@@ -222,21 +225,13 @@ class Lifecycle:
                 reason = workers.gone(worker, claimed_at)
             if reason is None:
                 continue
-            mine = self.model.objects.filter(
-                pk=pk, **{self.status_field: self.running, self.worker_field: worker, self.claimed_at_field: claimed_at}
-            )
+            mine = self.mine(pk, Claim(pk, worker, claimed_at))  # unless someone else took it meanwhile
             if attempts >= self.max_attempts:
                 tries = (
                     f" It was tried {attempts} times and its worker died each time." if self.max_attempts > 1 else ""
                 )
-                fields_ = {
-                    self.status_field: self.failed,
-                    self.reason_field: f"{reason}{tries} {self.retry_hint}",
-                    **self.fail_fields(now),
-                }
-                if self.code_field:
-                    fields_[self.code_field] = "worker_lost"
-                if mine.update(**fields_):
+                given_up = self._failed(reason=f"{reason}{tries} {self.retry_hint}", code="worker_lost", now=now)
+                if mine.update(**given_up):
                     swept.failed.append(pk)
                     logger.warning("%s #%s failed: %s", self.name, pk, reason)
             elif mine.update(
