@@ -47,6 +47,8 @@ class TrainingRun(models.Model):
         LAYERWISE = "layerwise", "Layer-wise (embeddings and bottom layers frozen)"
         FEATURE = "feature", "Feature-based (frozen encoder, trained head)"
         LORA = "lora", "LoRA adapters"
+        SPARSE = "sparse", "Linear model on word n-grams (no encoder)"
+        CRF = "crf", "Conditional random field on token features (no encoder)"
 
     kind = models.CharField(max_length=100, db_index=True)
     snapshot = models.ForeignKey(DatasetSnapshot, on_delete=models.PROTECT, related_name="runs")

@@ -111,6 +111,10 @@ def training_run_start(
         hp = engine.hyperparameters_parse({**model_kind.default_hyperparameters, **(hyperparameters or {})}, strategy=strategy)
     except engine.HyperparameterError as exc:
         raise ValidationError({k: [v] for k, v in exc.errors.items()}) from None
+    fits = engine.SHALLOW_STRATEGIES.get(strategy)
+    if fits is not None and model_kind.task_type not in fits:
+        fit_names = ", ".join(fits)
+        raise ValidationError({"strategy": [f"{strategy} trains only {fit_names} kinds, not {model_kind.task_type}."]})
     if model_kind.task.generative and not settings.SUITE_GENERATOR:
         raise ValidationError({"kind": [f"{kind} needs a generative model: set SUITE_GENERATOR to a local seq2seq model folder."]})
     if snapshot is None:

@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from suite.ml.engine.hparams import STRATEGIES, HyperparameterError, Hyperparameters, hyperparameters_parse
+from suite.ml.engine.hparams import SHALLOW_STRATEGIES, STRATEGIES, HyperparameterError, Hyperparameters, hyperparameters_parse
 from suite.ml.engine.scoring import score
 from suite.ml.tasktypes import task_type_for
 
@@ -18,14 +18,25 @@ class Cancelled(Exception):
     """Raised inside a training loop when someone cancelled the run."""
 
 
-__all__ = ["Cancelled", "STRATEGIES", "HyperparameterError", "Hyperparameters", "hyperparameters_parse", "score", "load", "build", "forget"]
+__all__ = [
+    "Cancelled", "SHALLOW_STRATEGIES", "STRATEGIES", "HyperparameterError", "Hyperparameters", "hyperparameters_parse",
+    "score", "load", "build", "forget",
+]
 
 _loaded: "OrderedDict[int, object]" = OrderedDict()
 _lock = threading.Lock()
 LOADED_VERSIONS_KEPT = 8
 
 
-def _model_class(task_type: str):
+def _model_class(task_type: str, strategy: str = ""):
+    if strategy == "sparse":
+        from suite.ml.engine.sparse import SparseModel
+
+        return SparseModel
+    if strategy == "crf":
+        from suite.ml.engine.crf import CRFModel
+
+        return CRFModel
     if task_type_for(task_type).generative:
         from suite.ml.engine.generative import GenerativeModel
 
@@ -37,7 +48,7 @@ def _model_class(task_type: str):
 
 def build(kind, *, base: str, strategy: str, hp: Hyperparameters):
     """A fresh trainable model of `kind` on its base model, with the strategy applied."""
-    return _model_class(kind.task_type).from_base(kind, base=base, strategy=strategy, hp=hp)
+    return _model_class(kind.task_type, strategy).from_base(kind, base=base, strategy=strategy, hp=hp)
 
 
 def load(version):
@@ -48,7 +59,7 @@ def load(version):
             return _loaded[version.pk]
     folder = Path(version.artifact_path)
     meta = json.loads((folder / "fineloop.json").read_text())
-    model = _model_class(meta["task_type"]).load(None, folder)
+    model = _model_class(meta["task_type"], meta.get("strategy", "")).load(None, folder)
     with _lock:
         _loaded[version.pk] = model
         while len(_loaded) > LOADED_VERSIONS_KEPT:

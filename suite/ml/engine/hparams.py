@@ -1,7 +1,9 @@
 """Hyperparameters of a training run, with their defaults and the ranges a run refuses to leave."""
 from dataclasses import asdict, dataclass, fields
 
-STRATEGIES = ("full", "layerwise", "feature", "lora")
+STRATEGIES = ("full", "layerwise", "feature", "lora", "sparse", "crf")
+# Strategies that train no encoder: a linear model on sparse text features, a CRF on token features.
+SHALLOW_STRATEGIES = {"sparse": ("classification", "multilabel"), "crf": ("token_classification",)}
 
 
 class HyperparameterError(ValueError):
@@ -25,6 +27,9 @@ class Hyperparameters:
     patience: int = 2
     # Token classification: weight of the "O" tag in the loss; below 1 keeps rare entity tags from being drowned out.
     outside_weight: float = 1.0
+    # Shallow strategies: L1 and L2 penalties (the CRF's c1 and c2; the linear model's inverse C is l2_penalty).
+    l1_penalty: float = 0.0
+    l2_penalty: float = 1.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,6 +49,8 @@ RANGES = {
     "seed": (int, 0, 2**31 - 1),
     "patience": (int, 1, 50),
     "outside_weight": (float, 0.01, 1.0),
+    "l1_penalty": (float, 0.0, 100.0),
+    "l2_penalty": (float, 0.0, 100.0),
 }
 # The feature strategy trains only a head on frozen embeddings: it wants a bigger step and more epochs.
 STRATEGY_DEFAULTS = {"feature": {"head_learning_rate": 1e-2, "epochs": 30, "patience": 5}, "lora": {"learning_rate": 5e-4}}
