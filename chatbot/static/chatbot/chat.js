@@ -59,11 +59,12 @@
     }
     if (m.role === "assistant") {
       const thumbs = el("div", "thumbs");
-      [["true", "👍", "Helpful"], ["false", "👎", "Not helpful"]].forEach(([value, face, label]) => {
-        const b = el("button", "link", face);
+      [["true", "up", "Helpful"], ["false", "down", "Not helpful"]].forEach(([value, face, label]) => {
+        const b = el("button", `thumb thumb-${face}`);
         b.type = "button";
         b.dataset.helpful = value;
         b.setAttribute("aria-label", label);
+        b.title = label;
         thumbs.appendChild(b);
       });
       li.appendChild(thumbs);
