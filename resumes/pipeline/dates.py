@@ -1,24 +1,80 @@
 """Dates and date ranges as resumes write them: "Jan 2020 - Present", "06/2018 to 12/2019", "Mar '19 - now",
-"04.2019 - 12.2023", "2019/03 - 2024/02", "2015 - 2017"."""
+"04.2019 - 12.2023", "2019/03 - 2024/02", "2019-03 – 2021-06", "2018.07 - 2021.06", "2015 - 2017", "Since 2020",
+and the same in German, French, Spanish, Italian, Dutch and Portuguese ("März 2017 – heute", "janvier 2019 -
+aujourd'hui", "enero 2019 - actualidad")."""
+
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
-MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+# Month names as written in English and the European languages resumes here come in; abbreviations are their prefixes.
+_MONTH_NAMES = {
+    1: ("january", "januar", "januari", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "jan"),
+    2: ("february", "februar", "februari", "fevrier", "fev", "febrero", "febbraio", "fevereiro", "feb"),
+    3: ("march", "marz", "maerz", "maart", "mars", "marzo", "marco", "mar", "mrt"),
+    4: ("april", "avril", "avr", "abril", "abr", "aprile", "apr"),
+    5: ("may", "mai", "mei", "mayo", "maggio", "maio", "mag"),
+    6: ("june", "juni", "juin", "junio", "giugno", "junho", "jun", "giu"),
+    7: ("july", "juli", "juillet", "juil", "julio", "luglio", "julho", "jul", "lug"),
+    8: ("august", "augustus", "aout", "agosto", "aug", "ago"),
+    9: ("september", "septembre", "septiembre", "settembre", "setembro", "sept", "sep", "set"),
+    10: ("october", "oktober", "octobre", "octubre", "ottobre", "outubro", "oct", "okt", "ott", "out"),
+    11: ("november", "novembre", "noviembre", "novembro", "nov"),
+    12: ("december", "dezember", "decembre", "diciembre", "dicembre", "dezembro", "dec", "dez", "dic"),
+}
+_MONTH_OF = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+
+
+def fold(value: str) -> str:
+    """Lower case without accents ("März" -> "marz", "décembre" -> "decembre")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
+
+
+def _accented(word: str) -> str:
+    # A pattern that matches the word with or without its accents ("marz" also reads "März", "aout" "août").
+    plain = {
+        "a": "[aàâäáãå]", "e": "[eéèêë]", "i": "[iíìîï]", "o": "[oóòôöõ]", "u": "[uúùûü]", "c": "[cç]",
+    }
+    return "".join(plain.get(c, re.escape(c)) for c in word)
+
+
+_MONTH = r"(?:" + "|".join(_accented(n) for n in sorted(_MONTH_OF, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?:19|20)\d\d"
+# Mar 2019, 1 March, 2019, Mar '19, mar/2019 | Mar-19 | 03/2019, 15.04.2019 | 2019/03, 2019.03, 2019-03 | 2019
 _POINT = (
-    rf"(?:{_MONTH}\s*,?\s*(?:{_YEAR}|['’‘]\d\d)"  # Mar 2019, March, 2019, Mar '19
-    rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 03/2019, 04.2019
-    rf"|{_YEAR}\s*/\s*(?:0?[1-9]|1[0-2])(?!\d)"  # 2019/03
+    rf"(?:(?:[0-3]?\d(?:st|nd|rd|th)?\.?\s+)?{_MONTH}\s*[,/-]?\s*(?:{_YEAR}|['’‘]\s?\d\d(?!\d))"
+    rf"|{_MONTH}[-/]\d\d(?![\d/.])"  # Mar-19, mar/19
+    rf"|(?:[0-3]?\d[/.])?(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 03/2019, 04.2019, 15.04.2019
+    rf"|{_YEAR}\s*[/.-]\s*(?:0?[1-9]|1[0-2])(?![\d/.-])"  # 2019/03, 2019.03, 2019-03
     rf"|{_YEAR})"
 )
-_NOW = r"(?:present|current(?:ly)?|now|till\s+date|to\s+date|till\s+now|today|ongoing|date)"
+_NOW = (
+    r"(?:present|current(?:ly)?|now|till\s+date|to\s+date|till\s+now|today|ongoing|date|heute|jetzt|aktuell|"
+    r"aujourd['’]hui|actuel(?:lement)?|en\s+cours|actualidad|actualmente|presente|hoy|oggi|attuale|in\s+corso|"
+    r"heden|nu|atual(?:mente)?|hoje)"
+)
 RANGE = re.compile(
-    rf"(?<![\w/.])(?P<start>{_POINT})\s*(?:-|–|—|−|to|until|till|through|thru)\s*(?P<end>{_POINT}|{_NOW})(?![\w/])", re.I)
+    rf"(?<![\w/.])(?P<start>{_POINT})\s*(?:-|–|—|−|to|until|till|through|thru|bis|au|à|a|al|hasta|tot)\s*"
+    rf"(?P<end>{_POINT}|{_NOW})(?![\w/])",
+    re.I,
+)
+# A job held since a date, with no end written: "Since 2020", "seit 03/2019", "depuis janvier 2018", "desde 2019".
+SINCE = re.compile(rf"(?<![\w/.])(?:since|seit|depuis|desde|dal|sinds)\s+(?P<start>{_POINT})(?![\w/])", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-YEARS_OF_EXPERIENCE = re.compile(r"\b\d{1,2}(?:\.\d)?\+?\s*(?:years?|yrs?)(?:\s+of)?(?:\s+\w+)?\s+experience\b|\b\d{1,2}\+?\s*(?:years?|yrs?)\b", re.I)
+YEARS_OF_EXPERIENCE = re.compile(
+    r"\b\d{1,2}(?:\.\d)?\+?\s*(?:years?|yrs?)(?:\s+of)?(?:\s+\w+)?\s+experience\b|\b\d{1,2}\+?\s*(?:years?|yrs?)\b",
+    re.I,
+)
+
+
+def date_range_in(line: str) -> re.Match | None:
+    """The first date range in a line, or an open one ("Since 2020"); None when it names no range."""
+    return RANGE.search(line) or SINCE.search(line)
 
 
 def _two_digit_year(yy: int, today: date) -> int:
@@ -32,18 +88,18 @@ def parse_point(value: str, *, today: date | None = None, end: bool = False) -> 
     value = re.sub(r"\s+", " ", value.strip().lower())
     if re.fullmatch(_NOW, value, re.I):
         return f"{today.year:04d}-{today.month:02d}"
-    m = re.fullmatch(rf"(0?[1-9]|1[0-2])\s*[/.]\s*({_YEAR})", value)
+    m = re.fullmatch(rf"(?:[0-3]?\d[/.])?(0?[1-9]|1[0-2])\s*[/.]\s*({_YEAR})", value)  # the day, if written, is dropped
     if m:
         return f"{int(m.group(2)):04d}-{int(m.group(1)):02d}"
-    m = re.fullmatch(rf"({_YEAR})\s*/\s*(0?[1-9]|1[0-2])", value)
+    m = re.fullmatch(rf"({_YEAR})\s*[/.-]\s*(0?[1-9]|1[0-2])", value)
     if m:
         return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    month = next((n for name, n in MONTHS.items() if value.startswith(name)), None)
+    month = next((_MONTH_OF[w] for w in re.findall(r"[^\W\d_]+", fold(value)) if w in _MONTH_OF), None)
     year = YEAR.search(value)
     if year:
         year_value = int(year.group())
     else:
-        short = re.search(r"['’‘](\d\d)\b", value)
+        short = re.search(r"['’‘/-]\s*(\d\d)$", value)
         if not short:
             return None
         year_value = _two_digit_year(int(short.group(1)), today)
@@ -51,12 +107,19 @@ def parse_point(value: str, *, today: date | None = None, end: bool = False) -> 
 
 
 def parse_range(match: re.Match, *, today: date | None = None) -> tuple[str | None, str | None]:
-    """(start, end) of a RANGE match; an end before its start is dropped as unreadable."""
+    """(start, end) of a RANGE or SINCE match; an end before its start is dropped as unreadable."""
     start = parse_point(match.group("start"), today=today)
+    if "end" not in match.re.groupindex:  # "Since 2020": held until now
+        return start, parse_point("present", today=today)
     end = parse_point(match.group("end"), today=today, end=True)
     if start and end and end < start:
         return start, None
     return start, end
+
+
+def is_open(match: re.Match) -> bool:
+    """Whether a range runs to now ("- Present", "Since 2020")."""
+    return "end" not in match.re.groupindex or not re.search(r"\d", match.group("end"))
 
 
 def months_between(start: str, end: str) -> int:

@@ -3,6 +3,7 @@
 Every fact keeps its offsets `(start, end, text)` in the resume text, so it can become an entity span. Precision
 comes first: a line that does not look like a name, a place or a degree leaves the field empty.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,10 @@ from resumes.pipeline.sections import heading_of, lines_with_offsets
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Digits grouped by spaces, dots, dashes or a bracketed area code, optionally after +country; 9 to 15 digits.
 PHONE = re.compile(r"(?<![\w/.+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{5,16}\d(?![\w/])")
-LINK = re.compile(r"(?:https?://|www\.)[^\s|,;]+|\b(?:[a-z0-9-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;]+", re.I)
+LINK = re.compile(
+    r"(?:https?://|www\.)[^\s|,;]+|\b(?:[a-z0-9-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;]+",
+    re.I,
+)
 SEPARATORS = re.compile(r"\s*[|•·●▪]\s*|\s{3,}|\t+")
 
 TITLE_WORDS = re.compile(
@@ -30,20 +34,147 @@ TITLE_WORDS = re.compile(
     r"salesperson|sales|cook|chef de projet|gérant|ingénieur|entwickler|leiter)s?\b",
     re.I,
 )
+# Job words in the other languages resumes here come in, and German compounds ("Projektleiterin",
+# "Maschinenbauingenieur"); kept apart from TITLE_WORDS, which the CRF reads as a feature.
+MORE_TITLE_WORDS = re.compile(
+    r"(?i:\b(?:ingeniero|ingeniera|desarrollador|desarrolladora|analista|gerente|jefe|jefa|director[ae]?|"
+    r"responsable|charg[ée]e?|chef|d[ée]veloppeu(?:r|se)|consultante?|comptable|infirmi[eè]re?|vendeu(?:r|se)|"
+    r"contabile|impiegat[oa]|sviluppatore|ingegnere|responsabile|commerciale|"
+    r"berater(?:in)?|sachbearbeiter(?:in)?|referent(?:in)?|kaufmann|kauffrau|assistent(?:in)?|"
+    r"medewerker|ontwikkelaar|adviseur|beheerder|desenvolvedor(?:a)?|gerente|enfermeir[oa]|"
+    r"stocker|picker|packer|crew member|team member|associate|cleaner|janitor|nurse|midwife|"
+    r"doctor|resident|registrar|sous chef|steward|host|hostess|teller|auditor)\b"
+    r"|\b\w+(?:ingenieur|ingenieurin|leiter|leiterin|entwickler|entwicklerin|berater|beraterin|manager|managerin)\b)"
+)
+
+
+def is_title(value: str) -> bool:
+    """Whether a piece of a line names a job ("Senior Engineer", "Projektleiterin", "Ingeniero de Software")."""
+    return bool(TITLE_WORDS.search(value) or MORE_TITLE_WORDS.search(value))
+
+
 # Words that are never part of a person's name: headings, credentials spelled out, resume words.
 NOT_NAME_WORDS = {
-    "certified", "certification", "certificate", "professional", "management", "project", "program", "resume", "résumé",
-    "curriculum", "vitae", "cv", "contact", "profile", "summary", "objective", "experience", "education", "skills",
-    "information", "personal", "details", "page", "phone", "email", "e-mail", "address", "mobile", "tel", "linkedin",
-    "github", "portfolio", "website", "references", "available", "request", "street", "road", "avenue", "city",
-    "university", "college", "school", "institute", "company", "inc", "ltd", "llc", "corp", "group", "services",
-    "solutions", "technologies", "systems", "international", "global", "national", "department", "hospital",
-    "senior", "junior", "principal", "chief", "staff", "data", "software", "business", "marketing", "finance",
-    "financial", "health", "care", "nursing", "registered", "licensed", "practical", "clinical", "medical",
-    "technical", "digital", "human", "resources", "customer", "service", "quality", "operations", "information",
-    "technology", "science", "engineering", "research", "development", "and", "of", "the", "for", "in", "with",
-    "to", "at", "on", "key", "core", "work", "history", "career", "employment", "objective", "highlights", "about",
-    "me", "languages", "interests", "hobbies", "awards", "achievements", "projects", "training", "mba", "pmp",
+    "certified",
+    "certification",
+    "certificate",
+    "professional",
+    "management",
+    "project",
+    "program",
+    "resume",
+    "résumé",
+    "curriculum",
+    "vitae",
+    "cv",
+    "contact",
+    "profile",
+    "summary",
+    "objective",
+    "experience",
+    "education",
+    "skills",
+    "information",
+    "personal",
+    "details",
+    "page",
+    "phone",
+    "email",
+    "e-mail",
+    "address",
+    "mobile",
+    "tel",
+    "linkedin",
+    "github",
+    "portfolio",
+    "website",
+    "references",
+    "available",
+    "request",
+    "street",
+    "road",
+    "avenue",
+    "city",
+    "university",
+    "college",
+    "school",
+    "institute",
+    "company",
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "group",
+    "services",
+    "solutions",
+    "technologies",
+    "systems",
+    "international",
+    "global",
+    "national",
+    "department",
+    "hospital",
+    "senior",
+    "junior",
+    "principal",
+    "chief",
+    "staff",
+    "data",
+    "software",
+    "business",
+    "marketing",
+    "finance",
+    "financial",
+    "health",
+    "care",
+    "nursing",
+    "registered",
+    "licensed",
+    "practical",
+    "clinical",
+    "medical",
+    "technical",
+    "digital",
+    "human",
+    "resources",
+    "customer",
+    "service",
+    "quality",
+    "operations",
+    "information",
+    "technology",
+    "science",
+    "engineering",
+    "research",
+    "development",
+    "and",
+    "of",
+    "the",
+    "for",
+    "in",
+    "with",
+    "to",
+    "at",
+    "on",
+    "key",
+    "core",
+    "work",
+    "history",
+    "career",
+    "employment",
+    "objective",
+    "highlights",
+    "about",
+    "me",
+    "languages",
+    "interests",
+    "hobbies",
+    "awards",
+    "achievements",
+    "projects",
+    "training",
+    "mba",
+    "pmp",
 }
 HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|miss|mx|prof|sir|dame)\.?\s+", re.I)
 # Letters after a name: degrees and licences ("Jane Roe, PMP, MBA", "Aisha Bello RN").
@@ -57,23 +188,155 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*\.?$")
 # Countries, US states and Canadian provinces: the last part of "City, Region" that makes a line a place.
 REGIONS = {
     *"al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa "
-     "ri sc sd tn tx ut vt va wa wv wi wy dc on qc bc ab mb sk ns nb nl pe nsw vic qld wa sa tas act nt".split(),
-    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida", "georgia",
-    "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland",
-    "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada",
-    "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma",
-    "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont",
-    "virginia", "washington", "west virginia", "wisconsin", "wyoming", "ontario", "quebec", "british columbia",
-    "alberta", "manitoba", "nova scotia", "usa", "us", "u.s.", "u.s.a.", "united states", "canada", "mexico", "brazil",
-    "argentina", "chile", "colombia", "peru", "uk", "u.k.", "united kingdom", "england", "scotland", "wales",
-    "ireland", "northern ireland", "france", "germany", "deutschland", "spain", "portugal", "italy", "netherlands",
-    "belgium", "switzerland", "austria", "poland", "czech republic", "czechia", "slovakia", "hungary", "romania",
-    "bulgaria", "greece", "turkey", "sweden", "norway", "denmark", "finland", "iceland", "estonia", "latvia",
-    "lithuania", "ukraine", "russia", "israel", "uae", "united arab emirates", "saudi arabia", "qatar", "kuwait",
-    "egypt", "morocco", "nigeria", "ghana", "kenya", "ethiopia", "south africa", "india", "pakistan", "bangladesh",
-    "sri lanka", "nepal", "china", "hong kong", "taiwan", "japan", "korea", "south korea", "singapore", "malaysia",
-    "indonesia", "philippines", "thailand", "vietnam", "australia", "new zealand", "maharashtra", "karnataka",
-    "tamil nadu", "telangana", "kerala", "gujarat", "delhi", "uttar pradesh", "west bengal", "haryana", "punjab",
+    "ri sc sd tn tx ut vt va wa wv wi wy dc on qc bc ab mb sk ns nb nl pe nsw vic qld wa sa tas act nt".split(),
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "new hampshire",
+    "new jersey",
+    "new mexico",
+    "new york",
+    "north carolina",
+    "north dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "rhode island",
+    "south carolina",
+    "south dakota",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "west virginia",
+    "wisconsin",
+    "wyoming",
+    "ontario",
+    "quebec",
+    "british columbia",
+    "alberta",
+    "manitoba",
+    "nova scotia",
+    "usa",
+    "us",
+    "u.s.",
+    "u.s.a.",
+    "united states",
+    "canada",
+    "mexico",
+    "brazil",
+    "argentina",
+    "chile",
+    "colombia",
+    "peru",
+    "uk",
+    "u.k.",
+    "united kingdom",
+    "england",
+    "scotland",
+    "wales",
+    "ireland",
+    "northern ireland",
+    "france",
+    "germany",
+    "deutschland",
+    "spain",
+    "portugal",
+    "italy",
+    "netherlands",
+    "belgium",
+    "switzerland",
+    "austria",
+    "poland",
+    "czech republic",
+    "czechia",
+    "slovakia",
+    "hungary",
+    "romania",
+    "bulgaria",
+    "greece",
+    "turkey",
+    "sweden",
+    "norway",
+    "denmark",
+    "finland",
+    "iceland",
+    "estonia",
+    "latvia",
+    "lithuania",
+    "ukraine",
+    "russia",
+    "israel",
+    "uae",
+    "united arab emirates",
+    "saudi arabia",
+    "qatar",
+    "kuwait",
+    "egypt",
+    "morocco",
+    "nigeria",
+    "ghana",
+    "kenya",
+    "ethiopia",
+    "south africa",
+    "india",
+    "pakistan",
+    "bangladesh",
+    "sri lanka",
+    "nepal",
+    "china",
+    "hong kong",
+    "taiwan",
+    "japan",
+    "korea",
+    "south korea",
+    "singapore",
+    "malaysia",
+    "indonesia",
+    "philippines",
+    "thailand",
+    "vietnam",
+    "australia",
+    "new zealand",
+    "maharashtra",
+    "karnataka",
+    "tamil nadu",
+    "telangana",
+    "kerala",
+    "gujarat",
+    "delhi",
+    "uttar pradesh",
+    "west bengal",
+    "haryana",
+    "punjab",
 }
 
 
@@ -111,7 +374,7 @@ def name_in(line: str) -> tuple[int, int, str] | None:
     core = CREDENTIALS.sub("", stripped).strip().rstrip(",")
     honorific = HONORIFICS.match(core)
     offset = lead + (honorific.end() if honorific else 0)
-    core = core[honorific.end():] if honorific else core
+    core = core[honorific.end() :] if honorific else core
     tokens = core.split()
     if not 2 <= len(tokens) <= 4 or "," in core:
         return None
@@ -158,9 +421,16 @@ def contact_facts(text: str, sections) -> dict:
             if facts["location"] is None and location_in(piece):
                 facts["location"] = _span(start, line, piece)
                 continue
-            if (facts["designation"] is None and TITLE_WORDS.search(piece) and len(piece) < 60 and "@" not in piece
-                    and not heading_of(piece) and not D.RANGE.search(piece) and len(piece.split()) <= 7
-                    and not re.search(r"[.!?]$", piece)):
+            if (
+                facts["designation"] is None
+                and TITLE_WORDS.search(piece)
+                and len(piece) < 60
+                and "@" not in piece
+                and not heading_of(piece)
+                and not D.RANGE.search(piece)
+                and len(piece.split()) <= 7
+                and not re.search(r"[.!?]$", piece)
+            ):
                 facts["designation"] = _span(start, line, piece)
     # Two-column pages put the name anywhere in the sidebar: look once more through the first lines of the text.
     if facts["name"] is None:
@@ -189,7 +459,9 @@ def phone_in(text: str, *, limit: int = 3000) -> str:
         line_start = head.rfind("\n", 0, m.start()) + 1
         line_end = head.find("\n", m.end())
         line = head[line_start : line_end if line_end >= 0 else len(head)]
-        if D.RANGE.search(value) or (D.RANGE.search(line) and not value.startswith("+") and not re.search(r"\(\d", value)):
+        if D.RANGE.search(value) or (
+            D.RANGE.search(line) and not value.startswith("+") and not re.search(r"\(\d", value)
+        ):
             continue
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", value):
             continue
@@ -200,7 +472,10 @@ def phone_in(text: str, *, limit: int = 3000) -> str:
 # --- experience -------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–]|\d+[.)])\s+")
-_HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—]\s*|\s+-\s+|\s{3,}|\t+")
+_HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—;]\s*|\s+-\s+|\s{2,}|\t+")
+# "Ingeniero de Software en Telefónica", "Projektleiterin bei Otto", "Contabile presso Pirelli": the word for "at" in
+# another language, only before a capitalised name (lower case after it is a field: "Ingénieur en informatique").
+_AT_ABROAD = re.compile(r"\s+(?:bei|chez|presso|bij|en|em|na|no|para|pour|für)\s+(?=[A-ZÀ-ÞĀ-Ž])")
 
 
 def is_bullet(line: str) -> bool:
@@ -224,10 +499,39 @@ def _description(line: str) -> bool:
     return len(words) >= 4 and (ended or continuation)
 
 
-def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:
-    """A header line cut at its separators, then at commas, each piece with offsets."""
+def _commas(piece: str) -> list[str]:
+    """A piece cut at its commas, except those inside brackets ("Research Intern (part-time, remote)")."""
+    parts, depth, begin = [], 0, 0
+    for i, c in enumerate(piece):
+        depth += (c == "(") - (c == ")")
+        if c == "," and depth <= 0:
+            parts.append(piece[begin:i])
+            begin = i + 1
+    parts.append(piece[begin:])
+    return parts
+
+
+def _unbracketed(part: str) -> str:
+    """A part without spaces and without brackets that close nothing ("(MBA" -> "MBA", "Master (MBA)" kept)."""
+    clean = part.strip()
+    while clean.startswith("(") and clean.count("(") > clean.count(")"):
+        clean = clean[1:].strip()
+    while clean.endswith(")") and clean.count(")") > clean.count("("):
+        clean = clean[:-1].strip()
+    if clean.startswith("(") and clean.endswith(")") and clean.count("(") == 1:
+        clean = clean[1:-1].strip()
+    return clean
+
+
+def _fragments(line_start: int, line: str, *, abroad: bool = False) -> list[tuple[int, int, str]]:
+    """A header line cut at its separators, then at commas, each piece with offsets.
+
+    With `abroad`, also at the words other languages write for "at" (job headers only: in a degree "en", "em" and
+    "in" join the subject).
+    """
     out, at = [], 0
-    for piece in _HEADER_SPLIT.split(line):
+    pieces = [p for piece in _HEADER_SPLIT.split(line) for p in (_AT_ABROAD.split(piece) if abroad else [piece])]
+    for piece in pieces:
         if not piece or not piece.strip(" ,()"):
             at = line.find(piece, at) + len(piece) if piece else at
             continue
@@ -247,10 +551,10 @@ def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:
                 out.append((line_start + begin, line_start + at, piece.strip(), "location"))
             continue
         inner = 0
-        for part in piece.split(","):
+        for part in _commas(piece):
             part_begin = piece.find(part, inner)
             inner = part_begin + len(part)
-            clean = part.strip(" ()")
+            clean = _unbracketed(part)
             if clean:
                 offset = line_start + begin + part_begin + part.find(clean)
                 out.append((offset, offset + len(clean), clean, ""))
@@ -258,83 +562,139 @@ def _fragments(line_start: int, line: str) -> list[tuple[int, int, str]]:
 
 
 def _job_from(headers: list[tuple[int, str]]) -> dict:
-    """Title, company and location from a job's header lines (title first or company first)."""
-    fragments = [f for start, line in headers for f in _fragments(start, line)]
-    title = next((f for f in fragments if not f[3] and TITLE_WORDS.search(f[2])), None)
-    plain = [f for f in fragments if not f[3]]
+    """Title, company and location from a job's header lines (title first or company first).
+
+    `order` says which came first when a job word told them apart ("title" or "company"), None when the title was
+    a guess; a section's other jobs then settle the guess (see `_settle_order`).
+    """
+    fragments = [f for start, line in headers for f in _fragments(start, line, abroad=True)]
+    plain = [f for f in fragments if not f[3] and not D.date_range_in(f[2]) and not re.fullmatch(r"[\d\s./-]+", f[2])]
+    title = next((f for f in plain if is_title(f[2])), None)
+    guessed = title is None
     if title is None and plain:
         title = plain[0]
     company = next((f for f in plain if f is not title), None)
+    order = None
+    if not guessed and company is not None:
+        order = "title" if title[0] < company[0] else "company"
     location = next((f for f in fragments if f[3] == "location"), None)
     if company is not None:
         # Whatever follows the company on its line is where it is ("Shopify, Toronto").
         later = [f for f in plain if f is not title and f is not company and f[0] > company[0]]
         if location is None and later and len(later[0][2].split()) <= 3:
             location = later[0]
-    return {"title": title[:3] if title else None, "company": company[:3] if company else None,
-            "location": location[:3] if location else None}
+    return {
+        "title": title[:3] if title else None,
+        "company": company[:3] if company else None,
+        "location": location[:3] if location else None,
+        "order": order,
+    }
+
+
+def _settle_order(jobs: list[dict]) -> None:
+    """A job whose header had no job word ("Target — Stocker") is read in the order its section's other jobs use."""
+    orders = [j["order"] for j in jobs if j.get("order")]
+    if not orders or orders.count("company") <= orders.count("title"):
+        return
+    for job in jobs:
+        if job.get("order") is None and job["title"] and job["company"] and job["title"][0] < job["company"][0]:
+            job["title"], job["company"] = job["company"], job["title"]
 
 
 def experience_entries(text: str, sections) -> list[dict]:
-    """Each job in the experience sections: title, company, location (offsets), dates, achievements."""
-    jobs = []
+    """Each job in the experience sections: title, company, location (offsets), dates, achievements.
+
+    A resume whose jobs sit under a heading read as something else ("Career Summary:") keeps those dated lines
+    that name a job and a company ("Operations Manager – Arla Foods UK, Leeds (May 2017 – Present)").
+    """
+    jobs = [job for section in sections if section.name == "experience" for job in _section_jobs(text, section)]
+    if jobs:
+        return jobs
     for section in sections:
-        if section.name != "experience":
+        if section.name in ("summary", "other", "contact"):
+            jobs += [
+                j
+                for j in _section_jobs(text, section)
+                if j["dates"] and j["start"] and j["title"] and j["company"] and is_title(j["title"][2])
+            ]
+    return jobs
+
+
+def _section_jobs(text: str, section) -> list[dict]:
+    """The jobs of one section, read line by line: header lines, a date range, achievements."""
+    pending: list[tuple[int, str]] = []
+    current = None
+    awaiting_header = False
+    section_jobs = []
+    for start, end, line in lines_with_offsets(text, section.start, section.end):
+        stripped = line.strip()
+        if not stripped:
             continue
-        pending: list[tuple[int, str]] = []
-        current = None
-        awaiting_header = False
-        section_jobs = []
-        for start, end, line in lines_with_offsets(text, section.start, section.end):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            m = D.RANGE.search(line)
-            if m:
-                before, after = line[: m.start()], line[m.end():]
-                headers = list(pending)
-                for piece, offset in ((before, 0), (after, m.end())):
-                    if piece.strip(" ,|()-–—:\t"):
-                        headers.append((start + offset, piece))
-                start_month, end_month = D.parse_range(m)
-                current = {**_job_from(headers), "dates": (start + m.start(), start + m.end()),
-                           "start": start_month, "end": end_month, "current": not re.search(r"\d", m.group("end")),
-                           "achievements": []}
-                awaiting_header = not headers
+        m = D.date_range_in(line)
+        if m:
+            before, after = line[: m.start()], line[m.end() :]
+            headers = list(pending)
+            for piece, offset in ((before, 0), (after, m.end())):
+                if piece.strip(" ,|()-–—:\t"):
+                    headers.append((start + offset, piece))
+            start_month, end_month = D.parse_range(m)
+            current = {
+                **_job_from(headers),
+                "dates": (start + m.start(), start + m.end()),
+                "start": start_month,
+                "end": end_month,
+                "current": D.is_open(m),
+                "achievements": [],
+            }
+            awaiting_header = not headers
+            section_jobs.append(current)
+            pending = []
+            continue
+        if is_bullet(line) or (current is not None and _description(stripped)):
+            if pending and (current is None or current.get("dates") is None or not awaiting_header):
+                # A job written without dates: its header lines come right before its bullets.
+                current = {
+                    **_job_from(pending),
+                    "dates": None,
+                    "start": None,
+                    "end": None,
+                    "current": False,
+                    "achievements": [],
+                }
                 section_jobs.append(current)
                 pending = []
-                continue
-            if is_bullet(line) or (current is not None and _description(stripped)):
-                if pending and (current is None or current.get("dates") is None or not awaiting_header):
-                    # A job written without dates: its header lines come right before its bullets.
-                    current = {**_job_from(pending), "dates": None, "start": None, "end": None, "current": False, "achievements": []}
-                    section_jobs.append(current)
-                    pending = []
-                if current is not None:
-                    current["achievements"].append(_BULLET.sub("", line).strip())
+            if current is not None:
+                current["achievements"].append(_BULLET.sub("", line).strip())
+            awaiting_header = False
+            continue
+        if awaiting_header and current is not None:
+            # Dates came first ("Jan 2020 - Present" then "Title, Company"): the next lines name the job.
+            merged = _job_from([(start, line)])
+            for key in ("title", "company", "location"):
+                if current[key] is None and merged[key] is not None:
+                    current[key] = merged[key]
+                elif (
+                    key == "title"
+                    and current["company"] is None
+                    and merged["title"] is not None
+                    and current["title"] is not None
+                ):
+                    current["company"] = merged["title"]
+            if current["title"] and current["company"]:
                 awaiting_header = False
-                continue
-            if awaiting_header and current is not None:
-                # Dates came first ("Jan 2020 - Present" then "Title, Company"): the next lines name the job.
-                merged = _job_from([(start, line)])
-                for key in ("title", "company", "location"):
-                    if current[key] is None and merged[key] is not None:
-                        current[key] = merged[key]
-                    elif key == "title" and current["company"] is None and merged["title"] is not None and current["title"] is not None:
-                        current["company"] = merged["title"]
-                if current["title"] and current["company"]:
-                    awaiting_header = False
-                continue
-            pending.append((start, line))
-            pending = pending[-3:]
-        if pending and not any(j["dates"] for j in section_jobs):
-            # No dates anywhere in the section: each header line with a separator is one job.
-            for start, line in pending:
-                job = _job_from([(start, line)])
-                if job["company"]:
-                    section_jobs.append({**job, "dates": None, "start": None, "end": None, "current": False, "achievements": []})
-        jobs.extend(section_jobs)
-    return jobs
+            continue
+        pending.append((start, line))
+        pending = pending[-3:]
+    if pending and not any(j["dates"] for j in section_jobs):
+        # No dates anywhere in the section: each header line with a separator is one job.
+        for start, line in pending:
+            job = _job_from([(start, line)])
+            if job["company"]:
+                section_jobs.append(
+                    {**job, "dates": None, "start": None, "end": None, "current": False, "achievements": []}
+                )
+    _settle_order(section_jobs)
+    return section_jobs
 
 
 # --- education ---------------------------------------------------------------------------------
@@ -346,9 +706,84 @@ DEGREE_WORDS = re.compile(
     r"M\.?\s?S\.?c?|M\.?\s?A|M\.?\s?E(?:ng)?|M\.?\s?Tech|M\.?\s?Com|MBA|MFA|MCA|MSN|M\.?\s?Ed|M\.?\s?Phil|MPH|MPA|"
     r"Ph\.?\s?D|D\.?\s?Phil|Ed\.?\s?D|LL\.?\s?[BM]|J\.?\s?D|M\.?\s?D|Pharm\.?\s?D|HSC|SSC|Ing)\b\.?",
 )
+# Degrees and qualifications written in other systems and languages; kept apart from DEGREE_WORDS (a CRF feature).
+MORE_DEGREE_WORDS = re.compile(
+    r"(?i:\b(?:certificate|certification|certificat|diplom(?:-\w+)?|dipl\.-\w+\.?|dipl[oô]me|grado|m[aá]ster|"
+    r"maestr[ií]a|bacharelado|mestrado|doutorado|licenciado|magister|magistra|staatsexamen|ma[iî]trise|"
+    r"graduate|postgraduate|undergraduate|foundation degree|apprenticeship|vocational|"
+    r"a[- ]levels?|gcses?|nvq|hnd|hnc|btec|pgce|pgdip|ssc|hsc|cbse|icse|dut|bts|"
+    r"b\.?\s?sc\.?|m\.?\s?sc\.?|bs|ms|ba|ma|beng|meng|msc|bsc|phd|mba|jd|llb|llm)\b)"
+)
+
+
+def is_degree(value: str) -> bool:
+    """Whether a piece of an education line names a degree or a qualification."""
+    return bool(DEGREE_WORDS.search(value) or MORE_DEGREE_WORDS.search(value))
+
+
 SCHOOL_WORDS = re.compile(
     r"\b(?:university|universit[éàä]t?|universidad|universidade|college|institute|school|academy|polytechnic|"
-    r"politecnico|hochschule|conservatory|seminary|iit|nit)\b", re.I)
+    r"politecnico|hochschule|conservatory|seminary|iit|nit)\b",
+    re.I,
+)
+
+
+# Where a school starts inside a degree line with no separator: after "from"/"at", or at "University of ..." (a
+# name before the school word, "Boston University", cannot be told from a subject and is left joined).
+_SCHOOL_START = re.compile(
+    r"\s(?:from|at)\s+(?=\S)|\s(?=(?:the\s+)?(?:university|universit[éy]|universidad|universidade|universit[àä]t?|"
+    r"college|institute|school|academy)\s+(?:of|de|di|do|für|for)\s)",
+    re.I,
+)
+
+
+def _school_apart(fragment: tuple) -> list[tuple]:
+    """A degree and its school written without a separator ("BSc Computer Science University of Leeds") as two."""
+    start, end, value, kind = fragment
+    cut = _SCHOOL_START.search(value)
+    if not cut or not SCHOOL_WORDS.search(value, cut.end()):
+        return [fragment]
+    degree, rest = value[: cut.start()].rstrip(" ,-–—"), value[cut.end() :].strip()
+    if not is_degree(degree) or SCHOOL_WORDS.search(degree):
+        return [fragment]
+    return [(start, start + len(degree), degree, kind), (start + cut.end(), start + cut.end() + len(rest), rest, kind)]
+
+
+# Fields of study: a piece after a generic degree naming one is the degree's subject ("B.S., Computer Science").
+_SUBJECTS = re.compile(
+    r"(?i:\b(?:science|sciences|engineering|economics|finance|accounting|business|management|administration|"
+    r"marketing|nursing|medicine|law|laws|mathematics|maths|math|statistics|physics|chemistry|biology|"
+    r"biochemistry|psychology|sociology|history|english|literature|philosophy|politics|political|education|"
+    r"design|arts|art|architecture|informatics|computing|computer|information|technology|communication|"
+    r"communications|journalism|linguistics|languages|studies|pharmacy|geography|geology|music|theatre|"
+    r"agriculture|hospitality|tourism|logistics|analytics|data)\b)"
+)
+_GENERIC_DEGREE = re.compile(
+    r"(?i:^(?:(?:bachelor|master|doctor|associate)(?:['’]s)?(?:\s+(?:of|in)\s+(?:arts|science|sciences|engineering|"
+    r"applied science|fine arts|business administration|commerce|laws|education|technology|philosophy))?(?:\s+degree)?"
+    r"|[BM]\.?\s?(?:S|A|Sc|Eng|E|Tech|Com)\.?|MBA|Ph\.?\s?D\.?|BBA|BFA|MFA)$)"
+)
+
+
+def _with_subject(degree: tuple, fragments: list[tuple]) -> tuple:
+    """A generic degree joined with the subject after its comma ("Bachelor of Science, Computer Science")."""
+    if not _GENERIC_DEGREE.match(degree[2].strip()):
+        return degree
+    following = [f for f in fragments if f[0] >= degree[1]]
+    if not following:
+        return degree
+    nxt = following[0]
+    value = re.sub(r"\(\s*\)", "", D.YEAR.sub("", nxt[2])).strip(" ,-–")
+    if (
+        not value
+        or SCHOOL_WORDS.search(value)
+        or is_degree(value)
+        or len(value.split()) > 5
+        or not _SUBJECTS.search(value)
+        or is_title(value)
+    ):
+        return degree
+    return degree[0], nxt[0] + nxt[2].find(value) + len(value), f"{degree[2]}, {value}"
 
 
 def education_entries(text: str, sections) -> list[dict]:
@@ -363,16 +798,32 @@ def education_entries(text: str, sections) -> list[dict]:
             body = _BULLET.sub("", line)
             body_at = start + line.find(body)
             fragments = [f for f in _fragments(body_at, body) if f[3] != "location"] or []
-            degree = next((f for f in fragments if DEGREE_WORDS.search(f[2]) and not (SCHOOL_WORDS.search(f[2]) and f is not fragments[0])), None)
+            fragments = [cut for f in fragments for cut in _school_apart(f)]
+            degree = next(
+                (f for f in fragments if is_degree(f[2]) and not (SCHOOL_WORDS.search(f[2]) and f is not fragments[0])),
+                None,
+            )
             school = next((f for f in fragments if SCHOOL_WORDS.search(f[2]) and f is not degree), None)
-            if degree and SCHOOL_WORDS.search(degree[2]) and not re.search(r"diploma|degree", degree[2], re.I) and school is None:
+            if (
+                degree
+                and SCHOOL_WORDS.search(degree[2])
+                and not re.search(r"diploma|degree", degree[2], re.I)
+                and school is None
+            ):
                 school, degree = degree, None
             years = list(D.YEAR.finditer(line))
             if degree:
-                value = D.YEAR.sub("", degree[2]).strip(" ,()-–")
-                value = re.sub(r"\s*\b(?:expected|graduated|class of)\s*$", "", value, flags=re.I).strip(" ,()-–")
+                degree = _with_subject(degree, fragments)
+                value = _unbracketed(D.YEAR.sub("", degree[2]).strip(" ,-–"))
+                value = re.sub(r"\s*\b(?:expected|graduated|class of)\s*$", "", value, flags=re.I).strip(" ,-–")
+                value = _unbracketed(value)
                 degree = (degree[0], degree[0] + len(value), value) if value else None
-            if degree:
+            if school:
+                name = _unbracketed(D.YEAR.sub("", school[2]).strip(" ,-–"))
+                school = (school[0], school[0] + len(name), name) if name else None
+            if degree and entries and entries[-1]["degree"] is None and entries[-1]["institution"] and not school:
+                entries[-1]["degree"] = degree  # the school's line came first, its degree under it
+            elif degree:
                 entries.append({"degree": degree, "institution": None, "year": None})
             elif not entries:
                 if not school:
