@@ -1,5 +1,5 @@
-"""resumes.ner's CRF: well-formed spans, trained through import -> snapshot -> train_entity_tagger, served only when
-it beats what serves, and picked up by a running process without a restart."""
+"""resumes.ner's CRF (the engine's crf strategy with the resume features of resumes.pipeline.crf): trained through
+import -> snapshot -> training run -> gate, and served by every parse once the gate promotes it."""
 
 import io
 
@@ -10,6 +10,7 @@ from annotation.services import items_import, snapshot_freeze
 from resumes.ml import NER
 from resumes.pipeline import crf
 from resumes.pipeline.skills import Taxonomy
+from suite.ml.engine.crf import tokenize
 
 FIRST = [
     "Asha",
@@ -87,47 +88,35 @@ def written_resume(n: int) -> dict:
     return {"input": text, "group": f"written-{n}", "result": spans}
 
 
-def test_decoding_never_leaves_an_inside_tag_without_its_span():
-    tokens = [(0, 4), (5, 9), (10, 15), (16, 20), (21, 25)]
-    tags = ["I-Name", "I-Name", "O", "B-Designation", "I-Location"]
-    spans = crf.spans_from_tags(tokens, tags)
-    assert [s[:3] for s in spans] == [[0, 9, "Name"], [16, 20, "Designation"], [21, 25, "Location"]]
-
-
-def test_bio_tags_mark_every_token_a_span_overlaps():
-    text = "Jane Roe, Data Analyst"
-    tokens = crf.tokenize(text)
-    assert crf.bio_tags(tokens, [[0, 8, "Name"], [10, 22, "Designation"]]) == [
-        "B-Name",
-        "I-Name",
-        "O",
-        "B-Designation",
-        "I-Designation",
-    ]
-
-
-def test_features_see_the_case_and_layout_the_uncased_encoder_cannot():
-    text = "JANE ROE\nData Analyst\n"
-    tokens, feats = crf.sequence(text, Taxonomy())
-    assert "upper=True" in feats[0] and "line.first" in feats[0] and "line.n=0" in feats[0]
-    assert "title=True" in feats[2] and "line.n=1" in feats[2]
+def test_resume_features_see_layout_sections_rules_and_the_title_gazetteer():
+    text = "JANE ROE\nData Analyst\n\nWORK EXPERIENCE\n\nSenior Payroll Officer\nKestrel Labs\n"
+    tokens = tokenize(text)
+    titles = frozenset({crf.gazetteer_key("Payroll Officer"), crf.gazetteer_key("Data Analyst")})
+    feats = crf.token_features(text, tokens, rule_spans=[[0, 8, "Name", 0.9]], taxonomy=Taxonomy(), titles=titles)
+    words = [text[s:e] for s, e in tokens]
+    assert {"rule=B-Name", "line.name=True", "section=contact", "1:rule=I-Name"} <= set(feats[0])
+    assert "onet=B" in feats[words.index("Data")] and "onet=I" in feats[words.index("Analyst")]
+    payroll = words.index("Payroll")
+    assert "onet=O" in feats[payroll - 1] and "onet=B" in feats[payroll]  # the longest phrase, "Senior" outside it
+    assert "section=experience" in feats[payroll] and "line.heading=experience" in feats[words.index("WORK")]
 
 
 @pytest.fixture
-def served_tagger_removed_after():
-    """The served CRF lives under MODEL_ROOT, which outlives a test: later tests must parse with the rules again."""
-    import shutil
-
-    from resumes.selectors import entity_tagger_file
+def production_back_to_the_rules_after():
+    """A promoted version outlives a test's rows only in the engine's cache: later tests must parse with the rules."""
+    from suite.ml import engine
 
     yield
-    shutil.rmtree(entity_tagger_file().parent, ignore_errors=True)
+    engine.forget()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_restart(served_tagger_removed_after):
-    from resumes.selectors import entity_tagger
+def test_a_crf_trained_through_the_products_path_serves_parsing(production_back_to_the_rules_after):
+    from resumes.pipeline.entities import default_entities
+    from resumes.selectors import skill_taxonomy
     from resumes.services.resumes import parse_text
+    from suite.ml import serving
+    from suite.ml.models import ModelVersion
 
     items_import(kind=NER, items=[written_resume(n) for n in range(24)], accepted=True)
     snapshot = snapshot_freeze(kind=NER)
@@ -137,23 +126,18 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
         .replace("Ivan", "Oskar")
         .replace("ivan.petrov", "oskar.quill")
     )
-    assert entity_tagger() is None  # nothing trained: the rules serve
+    assert serving.production(NER) is None  # nothing trained: the rules serve
     out = io.StringIO()
-    call_command("train_entity_tagger", "--snapshot", str(snapshot.pk), "--max-iterations", "60", stdout=out)
-    assert "served from now on" in out.getvalue(), out.getvalue()
-    tagger = entity_tagger()  # the same process sees the new model: no cache to clear, no restart
-    assert tagger is not None
-    _, spans, _ = parse_text(probe)
-    from resumes.pipeline.entities import default_entities
-    from resumes.selectors import skill_taxonomy
-    from resumes.services.entity_model import tagger_predictor
-
-    tagged = tagger_predictor(tagger, skill_taxonomy())([probe])[0]["spans"]
-    assert [s[:3] for s in spans] == [s[:3] for s in tagged]  # parsing serves the CRF's spans ...
-    assert [s[:3] for s in tagged] != [s[:3] for s in default_entities(probe, skill_taxonomy())]  # ... not the rules'
+    call_command("train_entity_tagger", "--snapshot", str(snapshot.pk), "--points", "1", stdout=out)
+    version = ModelVersion.objects.get(kind=NER)
+    assert version.strategy == "crf" and serving.production(NER) == version, out.getvalue()
+    _, spans, _ = parse_text(probe)  # production, as every parse asks for it
+    rules = default_entities(probe, skill_taxonomy())
+    assert [s[:3] for s in spans] != [s[:3] for s in rules]  # the CRF's spans, not the rules'
     labelled = {probe[s[0] : s[1]]: s[2] for s in spans}
     assert labelled.get("Oskar Quill") == "Name"
     assert labelled.get("oskar.quill@example.org") == "Email Address"
+    assert labelled.get("Kestrel Labs") == "Companies worked at"
     assert all(s[0] < s[1] for s in spans)
 
     # With the CRF serving, the two-column PDF (capitals name under a heading) still parses to the right profile.
@@ -174,16 +158,17 @@ def test_a_tagger_trained_through_the_products_path_serves_parsing_without_a_res
     )
     assert [j["company"] for j in p["experience"]] == ["Front Range Builders", "Summit Energy", "Peak Construction"]
     assert {"project management", "risk management", "scrum", "leadership"} <= {s["normalized"] for s in p["skills"]}
+    assert p["model_versions"] == {NER: f"v{version.number}"}
 
-    # Staff moving production after the CRF went into service (here: back to the untrained default) wins over it.
-    from suite.ml.services import alias_move
-
+    # Rolling production back to the untrained default serves the rules again, at once.
     from django.db import transaction
+
+    from suite.ml.services import alias_move
 
     with transaction.atomic():
         alias_move(kind=NER, alias="production", version=None, reason="rollback", note="back to the rules")
     _, spans, _ = parse_text(probe)
-    assert [s[:3] for s in spans] == [s[:3] for s in default_entities(probe, skill_taxonomy())]
+    assert [s[:3] for s in spans] == [s[:3] for s in rules]
 
 
 @pytest.mark.django_db
@@ -195,8 +180,8 @@ def test_train_entity_tagger_names_a_missing_snapshot():
 
 
 @pytest.mark.django_db
-def test_train_entity_tagger_refuses_a_grid_that_is_not_number_pairs():
+def test_train_entity_tagger_refuses_penalties_out_of_range():
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="--grid must be JSON pairs"):
-        call_command("train_entity_tagger", "--grid", "[[0.1, 'x']]")
+    with pytest.raises(CommandError, match="l1_penalty"):
+        call_command("train_entity_tagger", "--c1", "-1")
