@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from resumes.pipeline import dates as D
-from resumes.pipeline.sections import heading_of, lines_with_offsets
+from resumes.pipeline.sections import heading_of, lines_with_offsets, section_of
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Digits grouped by spaces, dots, dashes or a bracketed area code, optionally after +country; 9 to 15 digits.
@@ -365,8 +365,24 @@ def location_in(piece: str) -> str | None:
     return None
 
 
+_NAME_LABEL = re.compile(r"^\s*(?:full\s+)?name\s*[:：]\s*", re.I)
+# A nickname in quotes or brackets between the names ('Robert "Bob" Miller') is not part of the legal name.
+_NICKNAME = re.compile(r"\s+(?:\"[^\"]{1,20}\"|“[^”]{1,20}”|\([^()]{1,20}\))(?=\s)")
+
+
 def name_in(line: str) -> tuple[int, int, str] | None:
-    """(start, end, display name) of a person's name filling a line, in any case; None for anything else."""
+    """(start, end, display name) of a person's name filling a line, in any case; None for anything else.
+
+    "Name: Ahmed Hassan" is read after its label; a nickname between the names is left out of the display.
+    """
+    label = _NAME_LABEL.match(line)
+    if label:
+        found = name_in(line[label.end() :])
+        return (found[0] + label.end(), found[1] + label.end(), found[2]) if found else None
+    nickname = _NICKNAME.search(line)
+    if nickname:
+        found = name_in(line[: nickname.start()] + " " * (nickname.end() - nickname.start()) + line[nickname.end() :])
+        return (found[0], found[1], re.sub(r"\s+", " ", found[2])) if found else None
     stripped = line.strip()
     if not stripped or len(stripped) > 60 or re.search(r"[@\d|:/]", stripped):
         return None
@@ -384,7 +400,7 @@ def name_in(line: str) -> tuple[int, int, str] | None:
         return None
     if sum(len(t.strip(".")) == 1 for t in tokens) > 1:  # at most one middle initial
         return None
-    display = core
+    display = re.sub(r"\s+", " ", core)
     if core.isupper() or core.islower():
         display = " ".join(_capitalise(t) for t in tokens)
     return offset, offset + len(core), display
@@ -434,9 +450,16 @@ def contact_facts(text: str, sections) -> dict:
                 facts["designation"] = _span(start, line, piece)
     # Two-column pages put the name anywhere in the sidebar: look once more through the first lines of the text.
     if facts["name"] is None:
-        for start, end, line in list(lines_with_offsets(text))[:40]:
+        first = list(lines_with_offsets(text))[:40]
+        dated = [i for i, (_, _, line) in enumerate(first) if D.date_range_in(line)]
+        for i, (start, end, line) in enumerate(first):
+            # A two-column page may end its sidebar's last section with the main column's name; a job's header
+            # lines (near its dates, in the experience section) are never the name.
+            if section_of(sections, start) == "experience" or any(abs(i - d) <= 2 for d in dated):
+                continue
             found = name_in(line)
-            if found and not heading_of(line):
+            # "Vodafone Egypt", "Deloitte India": a company written with its country, not a person.
+            if found and not heading_of(line) and found[2].split()[-1].lower() not in REGIONS:
                 facts["name"] = (start + found[0], start + found[1], found[2])
                 break
     if facts["location"] is None:
@@ -472,7 +495,7 @@ def phone_in(text: str, *, limit: int = 3000) -> str:
 # --- experience -------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–]|\d+[.)])\s+")
-_HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—;]\s*|\s+-\s+|\s{2,}|\t+")
+_HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—;]\s*|\s+[·•]\s+|\s+-\s+|\s{2,}|\t+")
 # "Ingeniero de Software en Telefónica", "Projektleiterin bei Otto", "Contabile presso Pirelli": the word for "at" in
 # another language, only before a capitalised name (lower case after it is a field: "Ingénieur en informatique").
 _AT_ABROAD = re.compile(r"\s+(?:bei|chez|presso|bij|en|em|na|no|para|pour|für)\s+(?=[A-ZÀ-ÞĀ-Ž])")
@@ -513,11 +536,13 @@ def _commas(piece: str) -> list[str]:
 
 def _unbracketed(part: str) -> str:
     """A part without spaces and without brackets that close nothing ("(MBA" -> "MBA", "Master (MBA)" kept)."""
-    clean = part.strip()
+    clean = part.strip(" \t:;,·•-–—")
     while clean.startswith("(") and clean.count("(") > clean.count(")"):
-        clean = clean[1:].strip()
+        clean = clean[1:].strip(" \t:;,·•-–—")
     while clean.endswith(")") and clean.count(")") > clean.count("("):
-        clean = clean[:-1].strip()
+        clean = clean[:-1].strip(" \t:;,·•-–—")
+    while clean.endswith("(") or clean.startswith(")"):
+        clean = clean.strip("()").strip(" \t:;,·•-–—")
     if clean.startswith("(") and clean.endswith(")") and clean.count("(") == 1:
         clean = clean[1:-1].strip()
     return clean
@@ -620,11 +645,20 @@ def experience_entries(text: str, sections) -> list[dict]:
     return jobs
 
 
+def _company_shaped(value: str) -> bool:
+    """A short capitalised name with no job word and no sentence end: what a company line holds."""
+    words = value.split()
+    return (
+        0 < len(words) <= 6 and value[:1].isupper() and not is_title(value) and not re.search(r"[.!?:]$", value)
+        or bool(_ABBREVIATION_END.search(value))
+    ) and not D.YEAR.search(value)
+
+
 def _section_jobs(text: str, section) -> list[dict]:
     """The jobs of one section, read line by line: header lines, a date range, achievements."""
     pending: list[tuple[int, str]] = []
     current = None
-    awaiting_header = False
+    awaiting_header = awaiting_company = False
     section_jobs = []
     for start, end, line in lines_with_offsets(text, section.start, section.end):
         stripped = line.strip()
@@ -647,6 +681,8 @@ def _section_jobs(text: str, section) -> list[dict]:
                 "achievements": [],
             }
             awaiting_header = not headers
+            # "CONTROLLER      JAN 2018 – PRESENT" with the company on the line under it.
+            awaiting_company = bool(headers) and not pending and current["company"] is None and bool(current["title"])
             section_jobs.append(current)
             pending = []
             continue
@@ -665,8 +701,15 @@ def _section_jobs(text: str, section) -> list[dict]:
                 pending = []
             if current is not None:
                 current["achievements"].append(_BULLET.sub("", line).strip())
-            awaiting_header = False
+            awaiting_header = awaiting_company = False
             continue
+        if awaiting_company and current is not None:
+            awaiting_company = False
+            below = _job_from([(start, line)])
+            if below["order"] is None and below["title"] and _company_shaped(below["title"][2]):
+                current["company"] = below["title"]
+                current["location"] = current["location"] or below["location"] or below["company"]
+                continue
         if awaiting_header and current is not None:
             # Dates came first ("Jan 2020 - Present" then "Title, Company"): the next lines name the job.
             merged = _job_from([(start, line)])
@@ -711,8 +754,8 @@ MORE_DEGREE_WORDS = re.compile(
     r"(?i:\b(?:certificate|certification|certificat|diplom(?:-\w+)?|dipl\.-\w+\.?|dipl[oô]me|grado|m[aá]ster|"
     r"maestr[ií]a|bacharelado|mestrado|doutorado|licenciado|magister|magistra|staatsexamen|ma[iî]trise|"
     r"graduate|postgraduate|undergraduate|foundation degree|apprenticeship|vocational|"
-    r"a[- ]levels?|gcses?|nvq|hnd|hnc|btec|pgce|pgdip|ssc|hsc|cbse|icse|dut|bts|"
-    r"b\.?\s?sc\.?|m\.?\s?sc\.?|bs|ms|ba|ma|beng|meng|msc|bsc|phd|mba|jd|llb|llm)\b)"
+    r"a[- ]levels?|gcses?|b\.?\s?sc\.?|m\.?\s?sc\.?|beng|meng|msc|bsc|phd|mba|llb|llm)\b)"
+    r"|\b(?:NVQ|HND|HNC|BTEC|PGCE|PGDip|SSC|HSC|CBSE|ICSE|DUT|BTS|BS|MS|BA|MA|JD|GED)\b"
 )
 
 
@@ -798,6 +841,8 @@ def education_entries(text: str, sections) -> list[dict]:
             body = _BULLET.sub("", line)
             body_at = start + line.find(body)
             fragments = [f for f in _fragments(body_at, body) if f[3] != "location"] or []
+            # "Northeastern University, Boston, MA": a region after the first piece is where the school is.
+            fragments = [f for i, f in enumerate(fragments) if i == 0 or f[2].lower() not in REGIONS]
             fragments = [cut for f in fragments for cut in _school_apart(f)]
             degree = next(
                 (f for f in fragments if is_degree(f[2]) and not (SCHOOL_WORDS.search(f[2]) and f is not fragments[0])),
