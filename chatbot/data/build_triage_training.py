@@ -232,6 +232,179 @@ SELF_CARE = [
     "what is a healthy diet", "how much sleep does a teenager need", "how can I boost my immune system",
 ]
 
+# Ordinary messages that carry an emergency's words (the false alarms of a model that learned words, not situations):
+# a red flag denied ("no chest pain"), an emergency in the past or in someone's history ("had a seizure years ago,
+# need a refill"), everyday idioms ("a chest cold", "my feet are killing me"), a child's fever with reassuring signs,
+# the common complaints of pregnancy, low mood without danger, and questions about emergencies rather than reports.
+NEGATED = [
+    "no chest pain, just a cough that keeps me awake", "I'm not short of breath, only a blocked nose and sneezing",
+    "I'm not having any thoughts of hurting myself, I just feel flat and want to talk to someone",
+    "I would never harm myself but I've been very low since the winter", "not suicidal, just exhausted and sad all the time",
+    "no blood in it, just loose stools for two days", "{s} isn't floppy, {s} is drinking and playing, just has a temperature",
+    "no stiff neck and no rash, just a fever and a sore throat", "I didn't pass out, I felt lightheaded for a second when I stood up",
+    "{s} didn't hit {p} head, {s} fell on {p} bottom and is fine", "no swelling of the lips or tongue, just an itchy rash after a new soap",
+    "no numbness or weakness, just a stiff neck from sleeping badly", "there's no bleeding now, the cut has closed up",
+    "breathing is fine, it's just a tickly cough", "no vomiting and no confusion, only a small bump on the head",
+    "I don't have chest pain, I wanted to ask about my cholesterol result", "no fever and {s} is feeding well, just a bit snuffly",
+    "the pain isn't severe, more of a dull ache in my lower back", "the baby is moving normally, I just have heartburn",
+    "no trouble swallowing or breathing, my throat is just scratchy", "I haven't fainted, I just feel a bit tired after the flu",
+    "I'm not in danger, I'd just like a referral for counselling", "it's not an emergency, my eczema has flared up again",
+    "no headache or blurred vision, my ankles swell a little by evening and I'm 30 weeks pregnant",
+    "my heart isn't racing now, I had one coffee too many", "no wheeze and no shortness of breath, only a runny nose",
+    "the rash fades when I press it and {s} is otherwise well", "I'm not bleeding heavily, my period is just a bit longer this month",
+    "nothing serious, my knee clicks when I climb stairs", "{s} is alert and chatty after the bump, no sickness at all",
+]
+HISTORY = [
+    "I had a seizure years ago and need a refill of my epilepsy tablets", "I had a stroke two years ago, can I get a physio referral",
+    "{p} dad had a heart attack last year and wants advice on diet", "my mum's stroke was in 2019, what can help her memory now",
+    "I had anaphylaxis as a child and need a new epipen prescription", "my epipen is out of date, can I get a new one",
+    "I had a kidney stone last year, how do I stop getting another", "I had a blood clot in my leg in the past, is it safe to fly",
+    "my grandad had a stroke long ago and still has a weak arm, can he get a walking frame",
+    "after my heart attack in March I was put on statins, what are the side effects",
+    "I used to self harm as a teenager, I'm okay now but I'd like the scars looked at",
+    "{p} son had a febrile convulsion last year, what should we know for next time",
+    "I was in hospital with sepsis last year and still get tired easily", "I had pre-eclampsia in my first pregnancy, what should I watch for this time",
+    "I had a collapsed lung a few years ago, is it ok to go diving", "{p} husband is recovering from bypass surgery, when can he drive",
+    "my dad had a mini stroke last month, which tablets will he need", "I've had migraines with aura for years and this one is like the usual ones",
+    "I had chest pain last month and the hospital said it was a pulled muscle, it's gone now",
+    "I had a fit once as a child, do I need to tell the driving agency", "{p} wife had a bleed on the brain five years ago, she wants to start swimming",
+    "my aunt had meningitis as a baby, is it hereditary", "I was treated for an overdose of iron as a toddler, could it affect me now",
+    "I've had asthma since childhood and need a new brown inhaler", "I have heart failure and my water tablets are running out",
+    "I'm diabetic and my sugar was 12 this morning, I feel fine", "I had a heart attack in 2015 and want to start running again",
+    "my husband had a seizure last year and the neurologist changed his tablets, can I ask about side effects",
+    "my son was stung by a bee last summer and swelled up, should we get him allergy tested",
+    "my grandmother fell last week and bruised her hip, she is walking fine but slowly",
+]
+IDIOM = [
+    "chest cold and a runny nose", "a chesty cough with yellow phlegm but my breathing is okay", "my back hurts after the gym",
+    "my heart rate goes up when I drink coffee", "my feet are killing me after a long shift", "this cold is killing me, what can I take",
+    "what do my blood test results mean", "my blood pressure reading was 135 over 85, is that okay", "my sugar was 9 after dinner, is that normal",
+    "my gums bleed when I floss", "my heart skips a beat now and then when I'm tired", "breathless after running for the bus, I'm unfit",
+    "heartburn after spicy food, burning in my chest that goes with antacids", "stomach cramps after eating too much",
+    "period pain is bad this month but painkillers help", "struggling to sleep since the baby came", "struggling to concentrate at work",
+    "struggling to lose weight", "can't stop sneezing in the mornings", "can't stop coughing at night with this cold",
+    "can't breathe through my nose with this cold", "{p} toddler swallowed a bit of toothpaste", "I took my blood pressure tablet twice by mistake this morning",
+    "{p} child ate a little bit of soil in the garden", "stung by a wasp, red and itchy around the sting", "burnt my tongue on hot tea",
+    "a small burn from my hair straighteners", "hit my thumb with a hammer and it's bruised", "fell off my bike and grazed my elbow",
+    "I get pins and needles in my hand when I sleep on it", "my toes go numb in the cold", "my face is a bit puffy in the mornings",
+    "my lips are dry and cracked", "swollen ankles at the end of a long day on my feet", "my eye keeps twitching",
+    "my vision is blurry after reading for hours, I need an eye test", "dizzy when I stand up too fast, it passes in seconds",
+    "I fainted once when I gave blood", "I feel faint if I skip breakfast", "a headache after a day staring at the screen",
+    "vomited once after a big night out, feeling better now", "diarrhoea after a takeaway, keeping fluids down",
+    "my knee gave way on the stairs, it's a bit sore", "muscles aching after my first spin class", "my legs are stiff after the marathon",
+    "I'm dying to know if I can take antihistamines with my pill", "my head is pounding after the party", "I nearly fainted in a hot shower",
+    "I feel sick on long car journeys", "ringing in my ears after a concert", "my nose is blocked and I can't smell anything",
+    "{p} heart flutters when {s} lies on {p} left side, it stops after a moment", "shortness of breath when climbing hills, I'm overweight",
+    "tingling fingers when it's cold", "my hands shake a little when I'm nervous", "a tight chest when I have a cold, my usual inhaler sorts it",
+    "a lump in my throat feeling when I'm anxious", "my jaw aches from grinding my teeth", "bruised ribs after a fall on the ice, breathing is fine",
+]
+# Everyday complaints worded with the strong words emergencies use too: sharp, bad, sudden, can't, swollen, blood, numb.
+EVERYDAY = [
+    "dry cracked hands from washing up and cleaning", "my hands are sore from the cleaning products at work",
+    "a streak of blood on the tissue when I wipe, I have piles", "a bit of blood in my snot when I blow my nose",
+    "I nicked myself shaving and it bled for a minute", "a paper cut that keeps opening up", "my gums bled at the dentist",
+    "a sharp pain in my heel when I get out of bed", "a bad sore throat for two days, still eating and drinking",
+    "a sudden urge to pee all the time", "swollen glands in my neck with a cold", "my big toe is numb after tight shoes",
+    "I can't lose weight whatever I do", "I can't get rid of this cough", "my nose is red and sore from blowing it",
+    "a bad headache after not drinking enough water", "sharp twinges in my side when I run, a stitch",
+    "my fingers swell in hot weather", "my arm aches after the vaccine", "a red patch on my leg that's dry and flaky",
+    "a sore tongue after eating pineapple", "blood blister on my finger after trapping it in a door", "a black toenail after running",
+    "cold hands and feet all the time", "I feel a bit breathless with anxiety sometimes but it settles", "heavy legs after standing all day",
+    "my throat feels tight when I'm nervous before a presentation", "itchy eyes and a tight feeling in my chest with hay fever, inhaler helps",
+    "pain in my wrist after falling on it, I can move it fine", "my neck is stiff from working at a laptop",
+    "a sharp pain in my ear on the plane that's gone now", "light periods since starting the pill", "I sweat a lot at night in the menopause",
+    "I had a hypo this morning, ate some jelly babies and feel fine now", "my sugar dipped to 3.8 before lunch, I had a snack and I'm okay",
+    "{p} dad's blood sugar was a bit low overnight, he ate and is back to normal", "my blood sugars are running high this week, I feel well",
+    "my blood pressure is low and I feel a bit lightheaded in the mornings", "my pulse is 55 at rest, I'm a runner",
+    "I keep getting cramp in my foot", "a crick in my neck", "my back went when I picked up the shopping, I can walk",
+    "a lump on my eyelid", "a painful corn on my toe", "bruises on my legs I don't remember getting", "pale and tired, I think I'm anaemic",
+]
+CHILD = [
+    "{c} has a temperature of 38.4 but is eating and playing", "{c} has had a fever for two days and is drinking well",
+    "{c} has a fever of 38.6 and perked up after calpol", "{c} has a runny nose and a slight temperature",
+    "{c} has a tummy bug but is keeping water down", "{c} is teething and has a slightly raised temperature",
+    "{c} has chickenpox spots, how do I stop the itching", "{c} has a cough and a cold and is bouncing around",
+    "{c} had a nosebleed at school that stopped", "{c} fell and has a small lump on the forehead, acting normal",
+    "{c} has a temperature after the jabs but is happy", "{c} has a rash on the cheeks from dribbling",
+    "{c} has been sick once and is now asking for food", "{c} has a sore ear and a mild fever",
+    "{c} has hand foot and mouth disease, what helps", "{c} keeps waking at night coughing but is fine in the day",
+    "{c} has a high temperature that comes down with paracetamol and is weeing normally",
+    "{c} has conjunctivitis", "{c} has threadworms", "{c} is constipated",
+]
+CHILDREN = ["my 3 year old", "my toddler", "my 18 month old", "my 4 year old", "my 7 year old", "my son", "my daughter", "my 2 year old",
+            "our 5 year old", "my 10 month old", "my one year old", "my 9 year old daughter"]
+INFANT_ORDINARY = [
+    "how much milk should {i} be drinking", "{i} has hiccups a lot, is that normal", "{i} spits up a little after every feed but is gaining weight",
+    "when should {i} have the first jabs", "{i} has a blocked nose but is feeding fine", "{i} has a few spots on the face, feeding well",
+    "{i} has cradle cap", "{i} sneezes a lot but is otherwise well", "{i} has a sticky eye but is feeding normally",
+    "{i} poos a lot, is that normal", "how do I bath {i}", "{i} has wind and cries in the evening but feeds well",
+]
+PREGNANCY = [
+    "I'm 20 weeks pregnant and my back aches in the evening", "pregnant and sick in the mornings but eating small meals",
+    "15 weeks pregnant with heartburn", "pregnant and constipated, what can I take", "I'm pregnant and tired all the time",
+    "pregnant with leg cramps at night", "pregnant, can I take paracetamol for a cold", "30 weeks pregnant and the baby kicks a lot, is that normal",
+    "pregnant with a blocked nose", "pregnant and my gums bleed when I brush", "I'm pregnant and can't sleep comfortably",
+    "pregnant with piles", "pregnant and craving ice", "pregnant and worried about the glucose test", "pregnant and feel dizzy in hot weather",
+    "pregnant and have thrush", "can I fly at 28 weeks pregnant", "pregnant and itchy stretch marks",
+]
+MOOD = [
+    "I feel anxious before exams and can't switch off", "I've been low since my mum died, I'm safe but would like counselling",
+    "I'm not going to do anything silly, I just need someone to talk to", "I feel hopeless about work lately but I have no plans to harm myself",
+    "I'd like to be referred for therapy for my anxiety", "{p} teenage son seems withdrawn, how do I talk to him",
+    "I have no thoughts of ending my life, I just can't sleep for worrying", "panic attacks on the train that pass after ten minutes",
+    "my antidepressants make me feel numb", "I'm grieving and can't stop crying", "I've lost interest in things for a month, I'm safe",
+    "my mood swings are affecting my relationship", "I feel lonely since I moved", "I'm stressed and snapping at everyone",
+    "I think I might have ADHD", "can I come off my antidepressants", "burnt out from work and not sleeping",
+]
+URGENT_NEW = [
+    "a painful rash of blisters on one side of my back", "a blistering band of rash around my waist on one side", "shingles on my forehead",
+    "kidney stone pain again, comes and goes, painkillers are working", "burning when I pee and a pain in my side with a temperature",
+    "cough for a week, green phlegm and a temperature of 38", "{c} has earache and a fever", "tonsils swollen with white spots and a fever",
+    "toothache and my gum is swollen", "a boil that's getting bigger and more painful", "tummy bug for three days, still keeping fluids down",
+    "a cat bite on my hand that's red and swollen", "a dog bite that broke the skin", "sinus pain and a fever for a week",
+    "a chest infection that isn't getting better with antibiotics", "glandular fever with a very sore throat, still drinking",
+    "my ankle is swollen after a fall and hurts to walk on", "an abscess under my arm", "cystitis for the third time this year",
+    "a painful swollen big toe joint", "sudden hearing loss in one ear without pain", "a rash after starting new antibiotics, no swelling",
+]
+QUESTIONS = [
+    "what can cause vomit that looks dark like coffee", "{p} daughter was prescribed an epipen, how should we store it",
+    "how long does it take to recover from a stroke", "what should I do if someone faints", "how can I tell a heart attack from heartburn",
+    "what are the signs of sepsis in children", "how do I do CPR on an adult", "what should I do if my child swallows a battery",
+    "how do I know if a burn needs hospital", "what's the difference between a panic attack and a heart attack", "what is a TIA",
+    "can you die from an asthma attack", "what does a seizure look like", "what are the signs of meningitis in babies",
+    "what is the recovery position", "how do I stop a nosebleed", "when should I call an ambulance for chest pain",
+    "what are the warning signs of an ectopic pregnancy", "what is the glass test for a rash", "what causes black stools",
+    "how do I help someone having a panic attack", "what should I do after a snake bite on holiday", "is a high temperature dangerous for adults",
+    "what happens in anaphylaxis", "can a head injury cause problems days later", "what is testicular torsion",
+    "what are the symptoms of a blood clot in the lung", "how to treat a burn at home", "what is diabetic ketoacidosis",
+]
+# Emergencies said alongside history, denial of something else, or a question: the emergency still wins.
+EMERGENCY_NEW = {
+    "infant": ["{c} has a purple rash that doesn't fade when pressed and is very drowsy", "{c} has a fever and spots that stay when you press a glass on them",
+               "{c} is very sleepy with a blotchy rash that won't go away when pressed"],
+    "stroke": ["I had a stroke before and now {p} face is drooping again", "no headache but {p} speech suddenly went slurred and the arm is weak"],
+    "cardiac": ["I had a heart attack last year and this chest pain feels the same, I'm sweating", "no cough, but crushing chest pain and I feel sick"],
+    "breathing": ["no chest pain but {s} can't breathe and {p} lips are going blue"],
+    "mental_health": ["I'm not okay, I've taken all my pills and want it to be over", "I had a seizure years ago but tonight I want to end my life"],
+    "neuro": ["{s} has epilepsy and the fit has gone on for over five minutes"],
+    "poisoning": ["{c} got into my tablets and I don't know how many are gone", "found {c} with an open bottle of pills",
+                  "{c} swallowed some of my heart tablets", "{c} drank some of the dishwasher liquid",
+                  "{c} chewed one of my iron tablets and a few are missing", "{s} swallowed twenty sleeping tablets",
+                  "{s} took a whole strip of painkillers an hour ago"],
+    "mental_health": ["{s} swallowed thirty of {p} tablets on purpose", "{p} sister just told me she took a bottle of pills",
+                      "I took fifty paracetamol tonight"],
+    "bleeding": ["blood keeps pumping out of the cut even when I press on it", "blood spurting from {p} arm after the glass broke",
+                 "the wound keeps gushing blood through the towel"],
+    "breathing": ["{c} is choking on a sweet and can't make a sound", "food stuck in {p} throat, {s} can't speak or cough",
+                  "{c} swallowed a grape and is struggling to breathe"],
+    "pregnancy": ["pregnant a few weeks, sharp pain low on one side and dizzy", "early pregnancy with one-sided pain and shoulder tip pain",
+                  "positive pregnancy test and now bad pain on one side and bleeding, feel faint"],
+    "anaphylaxis": ["after the wasp sting {p} whole face swelled up and {s} {v} wheezing", "{p} eyes swelled shut and {s} {v} short of breath after the prawns",
+                    "hives everywhere and {p} voice has gone hoarse after the tablet"],
+    "metabolic": ["{s} {v} diabetic, sweaty, shaky and not making sense", "{p} husband's sugar is very low and he can't swallow the juice"],
+    "sepsis": ["{s} has a fever and a rash that doesn't go when pressed with a glass", "fever and purple spots that don't fade"],
+}
+
 SUBJECTS = [
     ("I", "my", "am", "me"), ("my husband", "his", "is", "him"), ("my wife", "her", "is", "her"), ("my dad", "his", "is", "him"),
     ("my mum", "her", "is", "her"), ("my son", "his", "is", "him"), ("my daughter", "her", "is", "her"), ("my friend", "their", "is", "them"),
@@ -259,7 +432,7 @@ def _fill(phrase: str, rng: random.Random) -> str:
     s, p, v, o = rng.choice(SUBJECTS)
     if "{s}" not in phrase and "{o}" not in phrase and rng.random() < 0.5 and "{p}" not in phrase:
         pass
-    text = phrase.replace("{i}", rng.choice(INFANTS)).replace("{s}", s).replace("{p}", p).replace("{v}", v).replace("{o}", o)
+    text = phrase.replace("{i}", rng.choice(INFANTS)).replace("{c}", rng.choice(CHILDREN)).replace("{s}", s).replace("{p}", p).replace("{v}", v).replace("{o}", o)
     if s == "I":
         text = text.replace("I am", "I'm" if rng.random() < 0.5 else "I am")
     return text
@@ -297,11 +470,19 @@ def build(seed: int = 7) -> list[dict]:
             for _ in range(4):
                 rows.append({"text": _wrap(_fill(phrase, rng), WRAPPERS, rng), "level": "emergency", "group": group,
                              "situation": f"{group}-{k}"})
-    for level, phrases, n in (("urgent", URGENT, 8), ("routine", ROUTINE, 6), ("none", SELF_CARE, 6)):
+    for group, phrases in EMERGENCY_NEW.items():
+        for k, phrase in enumerate(phrases):
+            for _ in range(4):
+                rows.append({"text": _wrap(_fill(phrase, rng), WRAPPERS, rng), "level": "emergency", "group": group,
+                             "situation": f"{group}-new-{k}"})
+    ordinary = [("urgent", URGENT, 8), ("routine", ROUTINE, 6), ("none", SELF_CARE, 6), ("routine", NEGATED, 5), ("routine", EVERYDAY, 5),
+                ("none", HISTORY, 5), ("routine", IDIOM, 5), ("routine", CHILD, 5), ("none", INFANT_ORDINARY, 5),
+                ("routine", PREGNANCY, 5), ("routine", MOOD, 5), ("urgent", URGENT_NEW, 5), ("none", QUESTIONS, 5)]
+    for number, (level, phrases, n) in enumerate(ordinary):
         for k, phrase in enumerate(phrases):
             for _ in range(n):
                 rows.append({"text": _wrap(_fill(phrase, rng), ORDINARY_WRAPPERS, rng), "level": level, "group": level,
-                             "situation": f"{level}-{k}"})
+                             "situation": f"{level}-{number}-{k}"})
     unique = {}
     for row in rows:
         unique.setdefault(row["text"], row)

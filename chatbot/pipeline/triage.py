@@ -32,14 +32,14 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\bcan(?:'t|not) (?:lift|raise|move) (?:my|his|her|their) (?:left|right)? ?(?:arm|leg)",
         r"\b(?:one|left|right) side of (?:my|his|her|their) (?:body|face)[^.]{0,25}\b(?:numb|weak|paralys|limp|dead)",
         r"\bsudden(?:ly)?\b[^.]{0,25}\b(?:numbness|weakness|can't see|lost (?:my|his|her) vision|confus)",
-        r"\b(?:having|had|is having) a stroke\b",
+        r"\b(?:having|had|is having) a stroke\b(?![^.]{0,30}\b(?:in (?:19|20)\d\d|years? ago|last (?:year|month)|months ago))",
     ],
     "severe bleeding": [
         r"\bbleeding\b[^.]{0,25}\b(?:won't|will not|doesn't|does not|can't|cannot|isn't going to) stop",
         r"\b(?:won't|will not|can't|cannot) stop (?:the )?bleeding",
         r"\b(?:bleeding|blood) (?:heavily|everywhere|a lot|profusely)|\bheavy bleeding|\bsevere bleeding|\bspurting\b",
         r"\bsoak(?:ed|ing) through[^.]{0,25}(?:towel|bandage|cloth|pad)",
-        r"\b(?:vomiting|throwing up|coughing up|coughed up|vomited) (?:a lot of )?blood",
+        r"\b(?:vomiting|throwing up|threw up|thrown up|coughing up|coughed up|vomited) (?:a lot of |lots of )?(?:bright red )?blood",
         r"\blost a lot of blood|\blosing a lot of blood|\bpool of blood",
         r"\bdeep (?:cut|wound|gash)[^.]{0,40}(?:bleed|blood)",
     ],
@@ -66,7 +66,7 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\b(?:fever|temperature|temp|burning up)\b[^.?]{0,40}\b(?:my|our) " + BABY,
     ],
     "not breathing, unconscious or fitting": [
-        r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b",
+        r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b(?! through (?:my|his|her|their|the) nose)",
         r"\bnot breathing\b|\bstopped breathing\b|\bgasping for (?:air|breath)\b|\bchoking\b",
         r"\b(?:lips|face|skin)\b[^.]{0,15}\b(?:blue|grey|gray)\b|\bturning blue\b",
         r"\bunconscious\b|\bunresponsive\b|\bwon't wake up\b|\bcan't wake (?:him|her|them|my)|\b(?:not|isn't) responding\b",
@@ -106,6 +106,9 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\bbone (?:is )?(?:sticking|poking) out\b|\bhead injury\b[^.]{0,40}\b(?:vomit|confus|sleepy|unconscious)",
         r"\brash\b[^.]{0,40}\b(?:doesn't|does not|won't) fade\b[^.]{0,40}|\bstiff neck\b[^.]{0,30}\bfever\b",
         r"\bfever\b[^.]{0,30}\bstiff neck\b",
+        # A rash that does not blanch (the glass test): meningococcal disease until proven otherwise.
+        r"\brash\b[^.]{0,50}\b(?:stays|doesn't (?:go|disappear|fade)|does not (?:go|disappear|fade)|won't (?:go|fade))\b[^.]{0,30}"
+        r"\b(?:press|glass|tumbler)",
         r"\bpregnan\w*\b[^.]{0,40}\b(?:heavy bleeding|bleeding heavily|severe (?:tummy|stomach|abdominal) pain)",
     ],
 }
@@ -151,7 +154,12 @@ def _normalise(text: str) -> str:
 
 
 # "How do you know if someone is having a stroke?" asks about a situation; it does not report one.
-HYPOTHETICAL = re.compile(r"\b(?:if|in case|whether|signs? of|symptoms? of)\b(\W+\w+){0,3}\W*$")
+# "What does coffee ground vomit mean?" and "how do I use an epipen?" ask about one as well.
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|in case|whether|signs? of|symptoms? of|what (?:does|do|is|are|causes?|can cause)|what's|meaning of"
+    r"|how (?:do|should|would|can) (?:i|you|we) (?:use|give|store|recognise|recognize|spot|tell))\b(\W+\w+){0,3}\W*$"
+    r"|\bhow (?:do|should|would|can) (?:i|you|we)\W*$"
+)
 INNER_NEGATION = re.compile(r"\bno\W*$")  # "my baby has a cold, no temperature"
 
 

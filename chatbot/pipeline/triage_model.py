@@ -18,10 +18,11 @@ import numpy as np
 from chatbot.pipeline.triage import LEVELS, RANK
 
 TRAINING_FILE = Path(__file__).resolve().parent.parent / "data" / "triage_training.jsonl"
-# P(emergency) at or above which a message (or one of its clauses) is an emergency: the lowest threshold with the
-# fewest false alarms at recall >= 0.98 on the first frozen list (the validation list; swept 0.30-0.70 on 2026-12-02);
-# bench/chatbot.py --triage-only tests it on the blind list, which no choice looked at.
-EMERGENCY_THRESHOLD = 0.45
+# P(emergency) at or above which a message (or one of its clauses) is an emergency. Chosen on 2026-12-02 on both
+# earlier lists, now validation lists (triage_eval and triage_blind, both read while adding the ordinary messages that
+# carry emergency words): no false alarm and all but none missed from 0.35 to 0.45; 0.40 sits mid-gap between the
+# highest ordinary message (0.35) and the lowest emergency (0.46). A list written afterwards measures it.
+EMERGENCY_THRESHOLD = 0.40
 URGENT_THRESHOLD = 0.5
 
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+-\s+|,\s*(?:but|and|also|so)\s+|\b(?:but|also|by the way|btw|anyway)\b", re.IGNORECASE)

@@ -144,3 +144,35 @@ def test_new_training_data_means_a_new_model_key():
     corrected = training_key([{"text": "my toe itches", "level": "none"}])
     assert shipped != corrected and model_path(shipped) != model_path(corrected)
     assert training_key([{"text": "ignored", "level": "not a level"}]) == shipped
+
+
+@pytest.mark.parametrize("text", [
+    "what does coffee ground vomit mean?",  # a question about an emergency, not a report of one
+    "how do I use an epipen? my daughter has just been given one",
+    "my grandma had a stroke in 2018, what exercises help her balance?",  # an emergency in someone's history
+    "I can't breathe through my nose with this cold",
+])
+def test_the_rules_read_questions_history_and_idioms_as_no_emergency(text):
+    assert triage_rules(text).level != "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "how do I stop the bleeding, it won't stop",  # asking what to do in one is still an emergency
+    "I just threw up a lot of bright red blood",
+    "my little girl has a spotty rash that stays when I press a glass on it",
+])
+def test_the_rules_still_fire_on_reported_emergencies(text):
+    assert triage_rules(text).level == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "had a seizure 10 years ago and none since, can I stop my tablets?",
+    "no chest pain or breathlessness, just heartburn at night",
+    "my back hurts after deadlifts yesterday",
+    "I feel a bit down but I'm safe and have no thoughts of suicide",
+    "can I take ibuprofen after my heart attack last year?",
+    "my toddler bumped his head on the sofa and carried on playing",
+])
+def test_ordinary_messages_with_emergency_words_are_not_emergencies(text, db):
+    assert text.lower() not in {e["text"].lower() for e in shipped_examples()}
+    assert K.get_kind(ml.TRIAGE).predict([text])[0]["label"] != "emergency", text
