@@ -658,7 +658,8 @@ def _section_jobs(text: str, section) -> list[dict]:
     """The jobs of one section, read line by line: header lines, a date range, achievements."""
     pending: list[tuple[int, str]] = []
     current = None
-    awaiting_header = awaiting_company = False
+    awaiting_header = awaiting_company = awaiting_title = False
+    company_above = None  # whether the section's first job named its company on a line above its dates
     section_jobs = []
     for start, end, line in lines_with_offsets(text, section.start, section.end):
         stripped = line.strip()
@@ -681,8 +682,17 @@ def _section_jobs(text: str, section) -> list[dict]:
                 "achievements": [],
             }
             awaiting_header = not headers
-            # "CONTROLLER      JAN 2018 – PRESENT" with the company on the line under it.
-            awaiting_company = bool(headers) and not pending and current["company"] is None and bool(current["title"])
+            if company_above is None:
+                company_above = bool(pending)
+            lone = bool(headers) and not pending and current["company"] is None and bool(current["title"])
+            # "CONTROLLER      JAN 2018 – PRESENT" with the company on the line under it (the section's layout).
+            awaiting_company = lone and not company_above
+            # "The Home Depot, Atlanta, GA      2016 – Present" with the title on the line under it.
+            awaiting_title = lone and current["order"] is None and not is_title(current["title"][2])
+            if lone and company_above and section_jobs and section_jobs[-1]["company"] and not awaiting_title:
+                # Another role at the employer named above ("Google" / "Staff Engineer (2019 - Present)" /
+                # "Senior Engineer (2016 - 2019)").
+                current["company"] = section_jobs[-1]["company"]
             section_jobs.append(current)
             pending = []
             continue
@@ -703,6 +713,13 @@ def _section_jobs(text: str, section) -> list[dict]:
                 current["achievements"].append(_BULLET.sub("", line).strip())
             awaiting_header = awaiting_company = False
             continue
+        if awaiting_title and current is not None:
+            awaiting_title = awaiting_company = False
+            below = _job_from([(start, line)])
+            if below["title"] and below["company"] is None and is_title(below["title"][2]):
+                current["company"], current["title"] = current["title"], below["title"]
+                current["location"] = current["location"] or below["location"]
+                continue
         if awaiting_company and current is not None:
             awaiting_company = False
             below = _job_from([(start, line)])
@@ -754,7 +771,8 @@ MORE_DEGREE_WORDS = re.compile(
     r"(?i:\b(?:certificate|certification|certificat|diplom(?:-\w+)?|dipl\.-\w+\.?|dipl[oô]me|grado|m[aá]ster|"
     r"maestr[ií]a|bacharelado|mestrado|doutorado|licenciado|magister|magistra|staatsexamen|ma[iî]trise|"
     r"graduate|postgraduate|undergraduate|foundation degree|apprenticeship|vocational|"
-    r"a[- ]levels?|gcses?|b\.?\s?sc\.?|m\.?\s?sc\.?|beng|meng|msc|bsc|phd|mba|llb|llm)\b)"
+    r"a[- ]levels?|gcses?|b\.?\s?sc\.?|m\.?\s?sc\.?|beng|meng|msc|bsc|phd|mba|llb|llm)\b"
+    r"|(?<![\w.])[bm]\.\s?[as]\.(?!\w))"
     r"|\b(?:NVQ|HND|HNC|BTEC|PGCE|PGDip|SSC|HSC|CBSE|ICSE|DUT|BTS|BS|MS|BA|MA|JD|GED)\b"
 )
 
@@ -840,6 +858,9 @@ def education_entries(text: str, sections) -> list[dict]:
                 continue
             body = _BULLET.sub("", line)
             body_at = start + line.find(body)
+            span = D.date_range_in(body)
+            if span:  # "10/2010 – 07/2015 Studium der Informatik": the years of study are not the degree
+                body = body[: span.start()] + " " * (span.end() - span.start()) + body[span.end() :]
             fragments = [f for f in _fragments(body_at, body) if f[3] != "location"] or []
             # "Northeastern University, Boston, MA": a region after the first piece is where the school is.
             fragments = [f for i, f in enumerate(fragments) if i == 0 or f[2].lower() not in REGIONS]
