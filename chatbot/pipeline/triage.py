@@ -32,14 +32,16 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\bcan(?:'t|not) (?:lift|raise|move) (?:my|his|her|their) (?:left|right)? ?(?:arm|leg)",
         r"\b(?:one|left|right) side of (?:my|his|her|their) (?:body|face)[^.]{0,25}\b(?:numb|weak|paralys|limp|dead)",
         r"\bsudden(?:ly)?\b[^.]{0,25}\b(?:numbness|weakness|can't see|lost (?:my|his|her) vision|confus)",
-        r"\b(?:having|had|is having) a stroke\b(?![^.]{0,30}\b(?:in (?:19|20)\d\d|years? ago|last (?:year|month)|months ago))",
+        r"\b(?:having|had|is having) a stroke\b"
+        r"(?![^.]{0,30}\b(?:in (?:19|20)\d\d|years? ago|last (?:year|month)|months ago))",
     ],
     "severe bleeding": [
         r"\bbleeding\b[^.]{0,25}\b(?:won't|will not|doesn't|does not|can't|cannot|isn't going to) stop",
         r"\b(?:won't|will not|can't|cannot) stop (?:the )?bleeding",
         r"\b(?:bleeding|blood) (?:heavily|everywhere|a lot|profusely)|\bheavy bleeding|\bsevere bleeding|\bspurting\b",
         r"\bsoak(?:ed|ing) through[^.]{0,25}(?:towel|bandage|cloth|pad)",
-        r"\b(?:vomiting|throwing up|threw up|thrown up|coughing up|coughed up|vomited) (?:a lot of |lots of )?(?:bright red )?blood",
+        r"\b(?:vomiting|throwing up|threw up|thrown up|coughing up|coughed up|vomited) "
+        r"(?:a lot of |lots of )?(?:bright red )?blood",
         r"\blost a lot of blood|\blosing a lot of blood|\bpool of blood",
         r"\bdeep (?:cut|wound|gash)[^.]{0,40}(?:bleed|blood)",
     ],
@@ -66,7 +68,8 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\b(?:fever|temperature|temp|burning up)\b[^.?]{0,40}\b(?:my|our) " + BABY,
     ],
     "not breathing, unconscious or fitting": [
-        r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b(?! through (?:my|his|her|their|the) nose)",
+        r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b"
+        r"(?! through (?:my|his|her|their|the) nose)",
         r"\bnot breathing\b|\bstopped breathing\b|\bgasping for (?:air|breath)\b|\bchoking\b",
         r"\b(?:lips|face|skin)\b[^.]{0,15}\b(?:blue|grey|gray)\b|\bturning blue\b",
         r"\bunconscious\b|\bunresponsive\b|\bwon't wake up\b|\bcan't wake (?:him|her|them|my)|\b(?:not|isn't) responding\b",
@@ -107,8 +110,8 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\brash\b[^.]{0,40}\b(?:doesn't|does not|won't) fade\b[^.]{0,40}|\bstiff neck\b[^.]{0,30}\bfever\b",
         r"\bfever\b[^.]{0,30}\bstiff neck\b",
         # A rash that does not blanch (the glass test): meningococcal disease until proven otherwise.
-        r"\brash\b[^.]{0,50}\b(?:stays|doesn't (?:go|disappear|fade)|does not (?:go|disappear|fade)|won't (?:go|fade))\b[^.]{0,30}"
-        r"\b(?:press|glass|tumbler)",
+        r"\brash\b[^.]{0,50}\b(?:stays|(?:doesn't|does not) (?:go|disappear|fade)|won't (?:go|fade))\b"
+        r"[^.]{0,30}\b(?:press|glass|tumbler)",
         r"\bpregnan\w*\b[^.]{0,40}\b(?:heavy bleeding|bleeding heavily|severe (?:tummy|stomach|abdominal) pain)",
     ],
 }
