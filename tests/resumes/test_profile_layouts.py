@@ -1,5 +1,6 @@
 """Job and school lines in the layouts resumes use: company first or title first, on one line or two, dates on
 either side, several roles under one employer; degrees as written around the world; names with labels."""
+
 import pytest
 
 from resumes.pipeline.entities import default_entities
@@ -24,46 +25,69 @@ HEAD = "Jordan Reyes\njordan.reyes@example.org\n\n"
 def test_company_then_title_with_an_em_dash_and_a_job_with_no_job_word_follows_the_section():
     text = HEAD + "EXPERIENCE\nNorthwind Foods — Warehouse Associate\nBayside Market — Stocker\nQuickMart — Cashier\n"
     assert [(t, c) for t, c, _ in jobs(text)] == [
-        ("Warehouse Associate", "Northwind Foods"), ("Stocker", "Bayside Market"), ("Cashier", "QuickMart")]
+        ("Warehouse Associate", "Northwind Foods"),
+        ("Stocker", "Bayside Market"),
+        ("Cashier", "QuickMart"),
+    ]
 
 
 def test_a_title_line_with_dates_takes_the_company_under_it():
-    text = HEAD + ("EXPERIENCE\n\nCONTROLLER                        JAN 2018 – PRESENT\nLone Peak Logistics, Dallas, TX\n\n"
-                   "ASSISTANT CONTROLLER              MAR 2012 – DEC 2017\nRiverbend Instruments, Dallas, TX\n")
-    assert jobs(text) == [("CONTROLLER", "Lone Peak Logistics", "2018-01"),
-                          ("ASSISTANT CONTROLLER", "Riverbend Instruments", "2012-03")]
+    text = HEAD + (
+        "EXPERIENCE\n\nCONTROLLER                        JAN 2018 – PRESENT\nLone Peak Logistics, Dallas, TX\n\n"
+        "ASSISTANT CONTROLLER              MAR 2012 – DEC 2017\nRiverbend Instruments, Dallas, TX\n"
+    )
+    assert jobs(text) == [
+        ("CONTROLLER", "Lone Peak Logistics", "2018-01"),
+        ("ASSISTANT CONTROLLER", "Riverbend Instruments", "2012-03"),
+    ]
 
 
 def test_a_company_line_with_dates_takes_the_title_under_it():
-    text = HEAD + ("Professional Experience\nHarbor Home Supply, Atlanta, GA          2016 – Present\n"
-                   "Senior Project Manager\nManaged a $12M portfolio of store remodels.\n"
-                   "Pine Paper Co., Atlanta, GA          2011 – 2016\nProject Manager\n")
-    assert jobs(text) == [("Senior Project Manager", "Harbor Home Supply", "2016-01"),
-                          ("Project Manager", "Pine Paper Co.", "2011-01")]
+    text = HEAD + (
+        "Professional Experience\nHarbor Home Supply, Atlanta, GA          2016 – Present\n"
+        "Senior Project Manager\nManaged a $12M portfolio of store remodels.\n"
+        "Pine Paper Co., Atlanta, GA          2011 – 2016\nProject Manager\n"
+    )
+    assert jobs(text) == [
+        ("Senior Project Manager", "Harbor Home Supply", "2016-01"),
+        ("Project Manager", "Pine Paper Co.", "2011-01"),
+    ]
     assert parse(text)["current_title"] == "Senior Project Manager"
 
 
 def test_several_roles_under_one_employer_keep_that_employer():
-    text = HEAD + ("EXPERIENCE\nSummit Search, Mountain View, CA\nStaff Software Engineer (2019 - Present)\n"
-                   "Senior Software Engineer (2016 - 2019)\nBlue Social, Menlo Park, CA\nSoftware Engineer (2013 - 2016)\n")
-    assert jobs(text) == [("Staff Software Engineer", "Summit Search", "2019-01"),
-                          ("Senior Software Engineer", "Summit Search", "2016-01"),
-                          ("Software Engineer", "Blue Social", "2013-01")]
+    text = HEAD + (
+        "EXPERIENCE\nSummit Search, Mountain View, CA\nStaff Software Engineer (2019 - Present)\n"
+        "Senior Software Engineer (2016 - 2019)\nBlue Social, Menlo Park, CA\nSoftware Engineer (2013 - 2016)\n"
+    )
+    assert jobs(text) == [
+        ("Staff Software Engineer", "Summit Search", "2019-01"),
+        ("Senior Software Engineer", "Summit Search", "2016-01"),
+        ("Software Engineer", "Blue Social", "2013-01"),
+    ]
 
 
 def test_dates_first_and_parts_split_by_two_spaces_or_middle_dots():
-    text = HEAD + ("Work Experience\n2018.07 - Present  Orient Commerce Group  Senior Java Engineer\n"
-                   "2015.07 - 2018.06  Pearl River Telecom  Software Engineer\n")
-    assert jobs(text) == [("Senior Java Engineer", "Orient Commerce Group", "2018-07"),
-                          ("Software Engineer", "Pearl River Telecom", "2015-07")]
-    dots = HEAD + "Work Experience\n\nLion City Appliances\nMechanical Design Engineer · Singapore · 01/2020 – Present\n"
+    text = HEAD + (
+        "Work Experience\n2018.07 - Present  Orient Commerce Group  Senior Java Engineer\n"
+        "2015.07 - 2018.06  Pearl River Telecom  Software Engineer\n"
+    )
+    assert jobs(text) == [
+        ("Senior Java Engineer", "Orient Commerce Group", "2018-07"),
+        ("Software Engineer", "Pearl River Telecom", "2015-07"),
+    ]
+    dots = (
+        HEAD + "Work Experience\n\nLion City Appliances\nMechanical Design Engineer · Singapore · 01/2020 – Present\n"
+    )
     assert jobs(dots) == [("Mechanical Design Engineer", "Lion City Appliances", "2020-01")]
 
 
 def test_dated_jobs_under_a_heading_read_as_a_summary_are_still_jobs():
-    text = ("OLIVIA BENNETT\nOperations Manager | Leeds, United Kingdom | olivia@example.co.uk\n\nCareer Summary:\n"
-            "Operations Manager – Dales Dairy UK, Leeds (May 2017 – Present)\nLed 3 shift managers.\n"
-            "Shift Manager – Pennine Foods, Halifax (Jan 2012 – Apr 2017)\n")
+    text = (
+        "OLIVIA BENNETT\nOperations Manager | Leeds, United Kingdom | olivia@example.co.uk\n\nCareer Summary:\n"
+        "Operations Manager – Dales Dairy UK, Leeds (May 2017 – Present)\nLed 3 shift managers.\n"
+        "Shift Manager – Pennine Foods, Halifax (Jan 2012 – Apr 2017)\n"
+    )
     p = parse(text)
     assert [j["company"] for j in p["experience"]] == ["Dales Dairy UK", "Pennine Foods"]
     assert p["total_experience_months"] >= 12 * 14
@@ -74,45 +98,64 @@ def test_a_summary_with_no_dated_job_lines_gives_no_jobs():
     assert parse(text)["experience"] == []
 
 
-@pytest.mark.parametrize("line,degree", [
-    ("B.Sc. (Hons) Computer Science, University of Westbrook, 2015", "B.Sc. (Hons) Computer Science"),
-    ("Master of Business Administration (MBA), Christ University, 2017", "Master of Business Administration (MBA)"),
-    ("Bachelor’s Degree in Psychology, Boston University, 2016", "Bachelor’s Degree in Psychology"),
-    ("BEng Civil Engineering - University of Manchester - 2014", "BEng Civil Engineering"),
-    ("Diplom-Ingenieur (Dipl.-Ing.) Maschinenbau, Technische Universität München, 2012",
-     "Diplom-Ingenieur (Dipl.-Ing.) Maschinenbau"),
-    ("Licence en Économie, Université Paris 1, 2013", "Licence en Économie"),
-    ("Bacharelado em Design, Universidade de São Paulo, 2017", "Bacharelado em Design"),
-    ("Electrical Technology Certificate, Houston Community College, 2011", "Electrical Technology Certificate"),
-    ("BSc Computer Science University of Leeds 2015", "BSc Computer Science"),
-    ("Bachelor of Arts, Economics and Political Science; Yale University; 2012",
-     "Bachelor of Arts, Economics and Political Science"),
-    ("Stanford University — Ph.D., Statistics (2016)", "Ph.D., Statistics"),
-    ("10/2010 – 07/2015 Studium der Informatik (Master of Science), KIT", "Studium der Informatik (Master of Science)"),
-    ("b.a. in communication studies, university of texas at austin, 2021", "b.a. in communication studies"),
-])
+@pytest.mark.parametrize(
+    "line,degree",
+    [
+        ("B.Sc. (Hons) Computer Science, University of Westbrook, 2015", "B.Sc. (Hons) Computer Science"),
+        ("Master of Business Administration (MBA), Christ University, 2017", "Master of Business Administration (MBA)"),
+        ("Bachelor’s Degree in Psychology, Boston University, 2016", "Bachelor’s Degree in Psychology"),
+        ("BEng Civil Engineering - University of Manchester - 2014", "BEng Civil Engineering"),
+        (
+            "Diplom-Ingenieur (Dipl.-Ing.) Maschinenbau, Technische Universität München, 2012",
+            "Diplom-Ingenieur (Dipl.-Ing.) Maschinenbau",
+        ),
+        ("Licence en Économie, Université Paris 1, 2013", "Licence en Économie"),
+        ("Bacharelado em Design, Universidade de São Paulo, 2017", "Bacharelado em Design"),
+        ("Electrical Technology Certificate, Houston Community College, 2011", "Electrical Technology Certificate"),
+        ("BSc Computer Science University of Leeds 2015", "BSc Computer Science"),
+        (
+            "Bachelor of Arts, Economics and Political Science; Yale University; 2012",
+            "Bachelor of Arts, Economics and Political Science",
+        ),
+        ("Stanford University — Ph.D., Statistics (2016)", "Ph.D., Statistics"),
+        (
+            "10/2010 – 07/2015 Studium der Informatik (Master of Science), KIT",
+            "Studium der Informatik (Master of Science)",
+        ),
+        ("b.a. in communication studies, university of texas at austin, 2021", "b.a. in communication studies"),
+    ],
+)
 def test_degrees_as_written_around_the_world(line, degree):
     assert parse(HEAD + f"EDUCATION\n{line}\n")["education"][0]["degree"] == degree
 
 
 def test_a_school_line_then_its_degree_line_are_one_entry_and_a_state_code_is_no_degree():
-    p = parse(HEAD + "EDUCATION\nUniversity of Leeds\nBSc (Hons) Business Management, 2011\n"
-                     "Northeastern University, Boston, MA, 2008\n")
+    p = parse(
+        HEAD + "EDUCATION\nUniversity of Leeds\nBSc (Hons) Business Management, 2011\n"
+        "Northeastern University, Boston, MA, 2008\n"
+    )
     assert [(e["degree"], e["institution"], e["year"]) for e in p["education"]] == [
-        ("BSc (Hons) Business Management", "University of Leeds", 2011)]
+        ("BSc (Hons) Business Management", "University of Leeds", 2011)
+    ]
 
 
 def test_a_school_without_a_degree_leaves_the_degree_empty():
     assert parse(HEAD + "EDUCATION\nLincoln Park High\nAssociation of Accountants, 2014\n")["education"] == []
 
 
-@pytest.mark.parametrize("line,name", [
-    ("Name: Ahmed Hassan", "Ahmed Hassan"),
-    ('Robert "Bob" Miller', "Robert Miller"),
-    ("james whitmore", "James Whitmore"),
-])
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("Name: Ahmed Hassan", "Ahmed Hassan"),
+        ('Robert "Bob" Miller', "Robert Miller"),
+        ("james whitmore", "James Whitmore"),
+    ],
+)
 def test_names_after_a_label_or_with_a_nickname(line, name):
-    assert parse(f"CURRICULUM VITAE\n\n{line}\nbob@example.org\n\nEXPERIENCE\nCashier, Walmart, 2015 - 2017\n")["name"] == name
+    assert (
+        parse(f"CURRICULUM VITAE\n\n{line}\nbob@example.org\n\nEXPERIENCE\nCashier, Walmart, 2015 - 2017\n")["name"]
+        == name
+    )
 
 
 def test_a_company_named_with_its_country_is_never_the_name():
@@ -121,16 +164,21 @@ def test_a_company_named_with_its_country_is_never_the_name():
 
 
 def test_a_resume_with_no_dates_keeps_its_jobs_and_counts_no_months():
-    text = "ANDREW WILSON\nandrew@example.org\n\nExperience\nElectrician — Mile High Electric\nHelper — Front Range Power\n"
+    text = "ANDREW WILSON\nandrew@example.org\n\nExperience\n"
+    text += "Electrician — Mile High Electric\nHelper — Front Range Power\n"
     p = parse(text)
     assert p["name"] == "Andrew Wilson" and p["total_experience_months"] == 0
     assert [j["company"] for j in p["experience"]] == ["Mile High Electric", "Front Range Power"]
 
 
 def test_a_two_column_pdf_whose_name_heads_the_main_column_after_the_sidebar_education():
-    left = "Contact\nchloe@example.fr\n+33 7 81 22 33 44\nBordeaux, France\n\nFormation\nMaster of Science in Oenology\n"
-    right = ("CHLOÉ MARTIN\nWinemaker\n\nExperience\nWinemaker, Domaine des Pins\n2018 - present\n"
-             "Assistant Winemaker, Clos Rouge\n2014 - 2018\n")
+    left = (
+        "Contact\nchloe@example.fr\n+33 7 81 22 33 44\nBordeaux, France\n\nFormation\nMaster of Science in Oenology\n"
+    )
+    right = (
+        "CHLOÉ MARTIN\nWinemaker\n\nExperience\nWinemaker, Domaine des Pins\n2018 - present\n"
+        "Assistant Winemaker, Clos Rouge\n2014 - 2018\n"
+    )
     p = parse(pdf_reading_order(two_column_pdf(left, right)))
     assert p["name"] == "Chloé Martin"
     assert p["education"][0]["degree"] == "Master of Science in Oenology"
