@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from suite.ml import kinds as K
 from suite.ml import services
+from suite.ml.engine import STRATEGIES
 from suite.ml.management.commands.train import run_report
 from suite.ml.models import TrainingRun
 
@@ -69,11 +70,11 @@ class Command(BaseCommand):
         parser.add_argument("--data", default="../shared/data", help="the public data folder (default ../shared/data)")
         parser.add_argument("--limit", type=int, default=200, help="records per dataset (0: all); default 200")
         parser.add_argument("--kind", action="append", dest="kinds", help="only these kinds (repeatable)")
-        parser.add_argument("--strategy", default="feature", choices=["full", "layerwise", "feature", "lora"])
+        parser.add_argument("--strategy", default=None, choices=list(STRATEGIES), help="default: each kind's own")
         parser.add_argument("--epochs", type=int, default=3)
         parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, *args, data: str, limit: int, kinds, strategy: str, epochs: int, as_json: bool, **options):
+    def handle(self, *args, data: str, limit: int, kinds, strategy: str | None, epochs: int, as_json: bool, **options):
         folder = Path(data)
         if not folder.is_dir():
             raise CommandError(f"No data folder at {folder.resolve()}: pass DATA=path/to/shared/data.")
@@ -102,8 +103,9 @@ class Command(BaseCommand):
         if not as_json:
             self.stdout.write(text)
 
-    def _one(self, entry: dict, data: Path, limit: int, strategy: str, epochs: int, as_json: bool) -> dict:
+    def _one(self, entry: dict, data: Path, limit: int, strategy: str | None, epochs: int, as_json: bool) -> dict:
         kind = entry["kind"]
+        strategy = strategy or K.get_kind(kind).default_strategy
         with tempfile.TemporaryDirectory(prefix="starter-") as tmp:
             source = sliced_source(entry, data, limit, Path(tmp))
             out = io.StringIO()
