@@ -22,6 +22,7 @@ _MONTH_NAMES = {
     6: ("june", "juni", "juin", "junio", "giugno", "junho", "jun", "giu"),
     7: ("july", "juli", "juillet", "juil", "julio", "luglio", "julho", "jul", "lug"),
     8: ("august", "augustus", "aout", "agosto", "aug", "ago"),
+    0: ("spring", "summer", "fall", "autumn", "winter"),  # seasons: read in parse_point
     9: ("september", "septembre", "septiembre", "settembre", "setembro", "sept", "sep", "set"),
     10: ("october", "oktober", "octobre", "octubre", "ottobre", "outubro", "oct", "okt", "ott", "out"),
     11: ("november", "novembre", "noviembre", "novembro", "nov"),
@@ -72,9 +73,14 @@ YEARS_OF_EXPERIENCE = re.compile(
 )
 
 
+# A season alone ("Summer 2020", an internship): its three months.
+SEASON = re.compile(rf"(?<![\w/.])(?P<season>spring|summer|fall|autumn|winter)\s+(?P<year>{_YEAR})(?![\w/])", re.I)
+_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+
+
 def date_range_in(line: str) -> re.Match | None:
-    """The first date range in a line, or an open one ("Since 2020"); None when it names no range."""
-    return RANGE.search(line) or SINCE.search(line)
+    """The first date range in a line, an open one ("Since 2020") or a season; None when it names no range."""
+    return RANGE.search(line) or SINCE.search(line) or SEASON.search(line)
 
 
 def _two_digit_year(yy: int, today: date) -> int:
@@ -94,7 +100,10 @@ def parse_point(value: str, *, today: date | None = None, end: bool = False) -> 
     m = re.fullmatch(rf"({_YEAR})\s*[/.-]\s*(0?[1-9]|1[0-2])", value)
     if m:
         return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    month = next((_MONTH_OF[w] for w in re.findall(r"[^\W\d_]+", fold(value)) if w in _MONTH_OF), None)
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(value)) if w in _MONTH_OF]
+    month = _MONTH_OF[words[0]] if words else None
+    if month == 0:  # a season: its first month as a start, its last as an end ("Fall 2018 - Spring 2019")
+        month = min(12, _SEASON_START[words[0]] + (2 if end else 0))
     year = YEAR.search(value)
     if year:
         year_value = int(year.group())
@@ -108,6 +117,10 @@ def parse_point(value: str, *, today: date | None = None, end: bool = False) -> 
 
 def parse_range(match: re.Match, *, today: date | None = None) -> tuple[str | None, str | None]:
     """(start, end) of a RANGE or SINCE match; an end before its start is dropped as unreadable."""
+    if "season" in match.re.groupindex:
+        month, year = _SEASON_START[match.group("season").lower()], int(match.group("year"))
+        end_year, end_month = (year + 1, month - 10) if month > 10 else (year, month + 2)
+        return f"{year:04d}-{month:02d}", f"{end_year:04d}-{end_month:02d}"
     start = parse_point(match.group("start"), today=today)
     if "end" not in match.re.groupindex:  # "Since 2020": held until now
         return start, parse_point("present", today=today)
@@ -119,6 +132,8 @@ def parse_range(match: re.Match, *, today: date | None = None) -> tuple[str | No
 
 def is_open(match: re.Match) -> bool:
     """Whether a range runs to now ("- Present", "Since 2020")."""
+    if "season" in match.re.groupindex:
+        return False
     return "end" not in match.re.groupindex or not re.search(r"\d", match.group("end"))
 
 

@@ -403,6 +403,11 @@ def name_in(line: str) -> tuple[int, int, str] | None:
     display = re.sub(r"\s+", " ", core)
     if core.isupper() or core.islower():
         display = " ".join(_capitalise(t) for t in tokens)
+    else:  # "Wei LI", "Marie DUPONT": a surname in capitals among names in ordinary case
+        display = " ".join(
+            _capitalise(t) if t.isupper() and len(t.strip(".")) > 1 and t not in ("II", "III", "IV") else t
+            for t in tokens
+        )
     return offset, offset + len(core), display
 
 
@@ -420,19 +425,29 @@ def contact_block(text: str, sections) -> list[tuple[int, int, str]]:
     return lines
 
 
+_NAME_THEN = re.compile(r"^(\s*[^|•·●▪—–\t]+?)(?:\s*[|•·●▪]\s*|\s+[—–-]\s+|\s{3,}|\t+)\S")
+
+
 def contact_facts(text: str, sections) -> dict:
     """Name, headline (the title under the name) and location; each `(start, end, value)` or None."""
     facts = {"name": None, "designation": None, "location": None}
     lines = contact_block(text, sections)
     for start, end, line in lines[:15]:
+        skip = None
         if facts["name"] is None:
             found = name_in(line)
             if found:
                 facts["name"] = (start + found[0], start + found[1], found[2])
                 continue
+            # "JANE DOE — Senior Data Scientist", "Jane Doe | Data Scientist | jane@example.org": the name first.
+            first = _NAME_THEN.match(line)
+            found = name_in(first.group(1)) if first else None
+            if found:
+                facts["name"] = (start + found[0], start + found[1], found[2])
+                skip = first.group(1).strip()
         for piece in SEPARATORS.split(line):
             piece = piece.strip()
-            if not piece:
+            if not piece or piece == skip:
                 continue
             if facts["location"] is None and location_in(piece):
                 facts["location"] = _span(start, line, piece)
@@ -471,10 +486,15 @@ def contact_facts(text: str, sections) -> dict:
     return facts
 
 
+# A national number with its area code before a slash, as German-speaking resumes write it ("030/1234567").
+_SLASHED_PHONE = re.compile(r"(?<![\w/.+])0\d{2,5}\s?/\s?\d[\d\s-]{4,12}\d(?![\w/])")
+
+
 def phone_in(text: str, *, limit: int = 3000) -> str:
     """The first phone number in the resume's opening text: 9-15 digits, not a date range or a postcode."""
     head = text[:limit]
-    for m in PHONE.finditer(head):
+    found = sorted([*PHONE.finditer(head), *_SLASHED_PHONE.finditer(head)], key=lambda m: m.start())
+    for m in found:
         value = m.group().strip(" .-")
         digits = sum(c.isdigit() for c in value)
         if not 9 <= digits <= 15:
@@ -586,6 +606,30 @@ def _fragments(line_start: int, line: str, *, abroad: bool = False) -> list[tupl
     return out
 
 
+# "Vice President, Risk", "Director, Product Management": a department after a title's comma belongs to the title.
+_DEPARTMENT = re.compile(
+    r"(?i:(?:(?:risk|sales|marketing|finance|operations|engineering|product|products|hr|it|strategy|technology|"
+    r"compliance|legal|analytics|data|design|research|growth|partnerships|procurement|supply chain|"
+    r"business development|customer success|customer experience|people|talent|communications|brand|"
+    r"digital|infrastructure|security|platform|platforms|emea|apac|americas|north america|europe|"
+    r"management|development|programs|global|international|national|regional|retail|commercial|"
+    r"corporate|clinical|quality|innovation|treasury|audit|tax|investments|investor relations)"
+    r"(?:\s+(?:and|&)\s+|\s+|$))+)$"
+)
+
+
+def _with_department(title: tuple, plain: list[tuple], headers: list[tuple[int, str]]) -> tuple:
+    after = next((f for f in plain if f[0] > title[0]), None)
+    if after is None or not _DEPARTMENT.match(after[2]) or len(after[2].split()) > 3:
+        return title
+    for start, line in headers:
+        if start <= title[0] and after[1] <= start + len(line):
+            gap = line[title[1] - start : after[0] - start]
+            if re.fullmatch(r"\s*,\s*", gap):
+                return title[0], after[1], line[title[0] - start : after[1] - start], title[3]
+    return title
+
+
 def _job_from(headers: list[tuple[int, str]]) -> dict:
     """Title, company and location from a job's header lines (title first or company first).
 
@@ -595,6 +639,10 @@ def _job_from(headers: list[tuple[int, str]]) -> dict:
     fragments = [f for start, line in headers for f in _fragments(start, line, abroad=True)]
     plain = [f for f in fragments if not f[3] and not D.date_range_in(f[2]) and not re.fullmatch(r"[\d\s./-]+", f[2])]
     title = next((f for f in plain if is_title(f[2])), None)
+    if title is not None:
+        title = _with_department(title, plain, headers)
+        plain = [f for f in plain if not (title[0] <= f[0] and f[1] <= title[1])] + [title]
+        plain.sort(key=lambda f: f[0])
     guessed = title is None
     if title is None and plain:
         title = plain[0]

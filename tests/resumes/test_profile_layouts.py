@@ -183,3 +183,41 @@ def test_a_two_column_pdf_whose_name_heads_the_main_column_after_the_sidebar_edu
     assert p["name"] == "Chloé Martin"
     assert p["education"][0]["degree"] == "Master of Science in Oenology"
     assert [j["company"] for j in p["experience"]] == ["Domaine des Pins", "Clos Rouge"]
+
+
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("JANE DOE — Senior Data Scientist", "Jane Doe"),
+        ("Jane Doe | Data Scientist | jane@example.org", "Jane Doe"),
+        ("Wei LI", "Wei Li"),
+    ],
+)
+def test_a_name_sharing_its_line_with_the_title_or_written_with_a_surname_in_capitals(line, name):
+    p = parse(f"{line}\njane@example.org\n\nEXPERIENCE\nData Scientist, Acme Analytics, 2019 - 2021\n")
+    assert p["name"] == name
+
+
+def test_a_department_after_the_titles_comma_stays_in_the_title():
+    text = HEAD + (
+        "Experience\nVice President, Risk, Banco Norte, Madrid, 2017 - Present\n"
+        "Director, Sales & Marketing | Banco Sur | 2012 - 2017\nAnalyst, Banco Este, 2010 - 2012\n"
+    )
+    assert [(t, c) for t, c, _ in jobs(text)] == [
+        ("Vice President, Risk", "Banco Norte"),
+        ("Director, Sales & Marketing", "Banco Sur"),
+        ("Analyst", "Banco Este"),
+    ]
+
+
+def test_an_internship_written_as_a_season_counts_its_three_months():
+    text = HEAD + "Experience\nSummer 2020 – Software Engineering Intern – ByteWave\n"
+    p = parse(text)
+    assert jobs(text) == [("Software Engineering Intern", "ByteWave", "2020-06")]
+    assert p["total_experience_months"] == 3 and not p["experience"][0]["current"]
+
+
+def test_a_national_phone_with_a_slash_after_its_area_code():
+    assert (
+        parse("Jane Doe\nTel.: 030/1234567\n\nEXPERIENCE\nAnalyst, Acme, 03/2019 - 05/2021\n")["phone"] == "030/1234567"
+    )
