@@ -60,6 +60,98 @@ CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 LABELS = tuple(CATEGORIES)
 _COMPILED = {name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) if not p.startswith("^") else re.compile(p, re.DOTALL) for p in pats) for name, (_, _, pats) in CATEGORIES.items()}
 
+# Words (any case) without which no pattern of a category can match: a passage holding none of them skips that
+# category's patterns. One lower-cased substring scan per passage replaces most of ~100 regex searches, the bulk of
+# a long contract's analysis (tests/summarizer/test_speed_clauses.py holds every pattern to its words).
+GATES: dict[str, tuple[str, ...]] = {
+    "Document Name": ("agreement", "contract", "licen", "lease"),
+    "Parties": ("between", "among"),
+    "Agreement Date": ("dated", "made", "entered into"),
+    "Effective Date": ("effective", "as of"),
+    "Expiration Date": (
+        "initial term", "term of this agreement", "shall expire on", "shall terminate on", "continue in"),
+    "Renewal Term": ("renew", "successive"),
+    "Notice Period to Terminate Renewal": ("notice of", "at least", "less than", "no later than", "unless"),
+    "Governing Law": ("governed by", "governing law", "construed in accordance with"),
+    "Most Favored Nation": ("favo",),
+    "Non-Compete": ("compet",),
+    "Exclusivity": ("exclusive",),
+    "No-Solicit of Customers": ("solicit",),
+    "Competitive Restriction Exception": (
+        "notwithstanding", "shall not prevent", "shall not restrict", "shall not prohibit"),
+    "No-Solicit of Employees": ("employee", "personnel", "staff"),
+    "Non-Disparagement": ("disparag", "negative"),
+    "Termination for Convenience": ("terminat",),
+    "Rofr/Rofo/Rofn": ("right of first", "first right to"),
+    "Change of Control": ("change of control", "change in control", "merger", "acquisition", "consolidation"),
+    "Anti-Assignment": ("assign",),
+    "Revenue/Profit Sharing": ("royalt", "percent", "%", "revenue shar", "profit shar"),
+    "Price Restrictions": ("price",),
+    "Minimum Commitment": ("minimum", "units"),
+    "Volume Restriction": ("exceed", "excess", "maximum"),
+    "IP Ownership Assignment": ("hereby assign", "property of", "made for hire"),
+    "Joint IP Ownership": ("joint",),
+    "License Grant": ("grant",),
+    "Non-Transferable License": ("transferable", "sublicensable", "may not transfer", "may not sublicense"),
+    "Affiliate License-Licensor": ("affiliate",),
+    "Affiliate License-Licensee": ("affiliate",),
+    "Unlimited/All-You-Can-Eat-License": ("unlimited", "enterprise"),
+    "Irrevocable or Perpetual License": ("licen",),
+    "Source Code Escrow": ("escrow",),
+    "Post-Termination Services": ("termination", "expiration", "transition"),
+    "Audit Rights": ("audit", "inspect"),
+    "Uncapped Liability": ("not apply", "unlimited liability"),
+    "Cap on Liability": ("liability", "in no event"),
+    "Liquidated Damages": ("liquidated damages", "termination fee", "early termination"),
+    "Warranty Duration": ("warrant",),
+    "Insurance": ("insur",),
+    "Covenant Not to Sue": ("covenant", "contest", "challenge"),
+    "Third Party Beneficiary": ("beneficiar", "no third", "no other"),
+}
+# The same for the denials and qualifiers of a category: without one of these words a passage cannot deny it.
+DENIAL_GATES: dict[str, tuple[str, ...]] = {
+    "Exclusivity": ("exclusiv", "free to"),
+    "Revenue/Profit Sharing": ("royalt", "without"),
+    "Minimum Commitment": ("minimum",),
+    "Irrevocable or Perpetual License": ("perpetual", "irrevocable"),
+    "Termination for Convenience": ("terminat",),
+    "Anti-Assignment": ("assign",),
+    "Insurance": ("insur",),
+    "Non-Compete": ("compet",),
+    "No-Solicit of Customers": ("solicit",),
+    "No-Solicit of Employees": ("solicit", "hir"),
+    "Most Favored Nation": ("favo",),
+    "Cap on Liability": ("liab",),
+    "License Grant": ("licen",),
+    "Renewal Term": ("renew",),
+    "Third Party Beneficiary": ("third", "other"),
+    "Liquidated Damages": (
+        "without", "no termination fee", "no early termination", "no liquidated damages", "no penalty"),
+    "Source Code Escrow": ("escrow",),
+    "Audit Rights": ("audit",),
+    "IP Ownership Assignment": ("nothing", "not assign", "not transfer"),
+    "Joint IP Ownership": ("joint",),
+    "Non-Disparagement": ("nothing",),
+    "Covenant Not to Sue": ("nothing",),
+    "Price Restrictions": ("price",),
+}
+# Characters that ignoring case matches to an ASCII letter although their lower case is not it (re's folding): a
+# passage holding one is read by every pattern, so the word scan never hides a match.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+_GATE_WORDS = tuple(sorted({w for table in (GATES, DENIAL_GATES) for words in table.values() for w in words}))
+
+
+def gate_words(text: str) -> frozenset[str] | None:
+    """The gate words present in a passage (any case), or None when every gate must stay open."""
+    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+        return None
+    low = text.lower()
+    return frozenset(w for w in _GATE_WORDS if w in low)
+
+
+def _open(table: dict[str, tuple[str, ...]], label: str, present: frozenset[str] | None) -> bool:
+    return present is None or label not in table or any(w in present for w in table[label])
+
 # Qualifiers that name a category only to deny it: removed before the patterns read a passage, so
 # "non-exclusive" never reads as exclusive and "royalty-free" never as revenue sharing.
 QUALIFIERS: dict[str, tuple[str, ...]] = {
@@ -158,8 +250,14 @@ def without_qualifiers(label: str, text: str) -> str:
     return text
 
 
-def denies(label: str, text: str) -> bool:
-    """True when the passage names the category only to deny or qualify it away: it must never yield it."""
+def denies(label: str, text: str, *, present: frozenset[str] | None = None) -> bool:
+    """True when the passage names the category only to deny or qualify it away: it must never yield it.
+
+    `present` is the passage's `gate_words` where the caller already has them (one scan for all categories)."""
+    if label not in DENIAL_GATES:
+        return False
+    if not _open(DENIAL_GATES, label, present if present is not None else gate_words(text)):
+        return False
     if any(p.search(text) for p in _DENIALS.get(label, ())):
         return not (label in _DENIAL_UNLESS and _DENIAL_UNLESS[label].search(text))
     if label in _QUALIFIERS and any(p.search(text) for p in _QUALIFIERS[label]):
@@ -209,12 +307,15 @@ def rule_scores(text: str, *, at: int | None = None) -> dict[str, float]:
     A category the passage denies ("non-exclusive", "neither party may terminate for convenience") scores nothing.
     """
     scores = {}
+    present = gate_words(text)
     for name, patterns in _COMPILED.items():
         if at is not None and name in OPENING_ONLY and at > OPENING_CHARS:
             continue
+        if not _open(GATES, name, present):
+            continue
         read = without_qualifiers(name, text)
         hits = sum(1 for p in patterns if p.search(read))
-        if hits and not denies(name, text):
+        if hits and not denies(name, text, present=present):
             scores[name] = RULE_POSSIBLE if name in UNSURE_RULES else min(RULE_SURE + 0.1 * (hits - 1), 0.9)
     return scores
 
