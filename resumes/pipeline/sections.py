@@ -238,6 +238,8 @@ def _fold(value: str) -> str:
 
 def heading_of(line: str) -> str | None:
     stripped = line.strip().rstrip(":").strip()
+    if len(stripped) > 60:
+        return None
     clean = re.sub(r"\s+", " ", re.sub(r"[^a-z &]", " ", _fold(stripped))).replace(" & ", " and ").strip()
     if not clean or len(clean) > 40:
         return None

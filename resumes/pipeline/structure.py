@@ -454,19 +454,19 @@ def contact_facts(text: str, sections) -> dict:
                 continue
             if (
                 facts["designation"] is None
-                and TITLE_WORDS.search(piece)
                 and len(piece) < 60
+                and TITLE_WORDS.search(piece)
                 and "@" not in piece
                 and not heading_of(piece)
-                and not D.RANGE.search(piece)
+                and not D.date_range_in(piece)
                 and len(piece.split()) <= 7
                 and not re.search(r"[.!?]$", piece)
             ):
                 facts["designation"] = _span(start, line, piece)
     # Two-column pages put the name anywhere in the sidebar: look once more through the first lines of the text.
     if facts["name"] is None:
-        first = list(lines_with_offsets(text))[:40]
-        dated = [i for i, (_, _, line) in enumerate(first) if D.date_range_in(line)]
+        first = list(lines_with_offsets(text, 0, min(len(text), 4000)))[:40]
+        dated = [i for i, (_, _, line) in enumerate(first) if len(line) < 200 and D.date_range_in(line)]
         for i, (start, end, line) in enumerate(first):
             # A two-column page may end its sidebar's last section with the main column's name; a job's header
             # lines (near its dates, in the experience section) are never the name.
@@ -514,7 +514,7 @@ def phone_in(text: str, *, limit: int = 3000) -> str:
 
 # --- experience -------------------------------------------------------------------------------
 
-_BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–➢➤✓✔■□►▶→❖◆◇○⁃∙✦★]|\d+[.)]|o(?=\s+[A-Z]))\s+")
 _HEADER_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|–—;]\s*|\s+[·•]\s+|\s+-\s+|\s{2,}|\t+")
 # "Ingeniero de Software en Telefónica", "Projektleiterin bei Otto", "Contabile presso Pirelli": the word for "at" in
 # another language, only before a capitalised name (lower case after it is a field: "Ingénieur en informatique").
@@ -636,7 +636,8 @@ def _job_from(headers: list[tuple[int, str]]) -> dict:
     `order` says which came first when a job word told them apart ("title" or "company"), None when the title was
     a guess; a section's other jobs then settle the guess (see `_settle_order`).
     """
-    fragments = [f for start, line in headers for f in _fragments(start, line, abroad=True)]
+    # A job's header is short; a paragraph that happens to hold dates names no job (and is slow to cut up).
+    fragments = [f for start, line in headers if len(line) <= 200 for f in _fragments(start, line, abroad=True)]
     plain = [f for f in fragments if not f[3] and not D.date_range_in(f[2]) and not re.fullmatch(r"[\d\s./-]+", f[2])]
     title = next((f for f in plain if is_title(f[2])), None)
     if title is not None:
@@ -702,6 +703,28 @@ def _company_shaped(value: str) -> bool:
     ) and not D.YEAR.search(value)
 
 
+def _header_shaped(line: str) -> bool:
+    """A line that can name a job or an employer: short, not a sentence, its words capitalised or split by separators."""
+    stripped = line.strip()
+    words = stripped.split()
+    if not words or len(words) > 10 or "%" in stripped or _description(stripped):
+        return False
+    if is_title(stripped) or _HEADER_SPLIT.search(stripped) or "," in stripped:
+        return True
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return stripped.islower() or not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
+def _header_lines(pending: list[tuple[int, str]], on_line: bool) -> list[tuple[int, str]]:
+    """Of the lines since the last job, those that head the next one: the header-shaped lines nearest its dates."""
+    kept: list[tuple[int, str]] = []
+    for start, line in reversed(pending):
+        if len(kept) == 3 or not _header_shaped(line) and (kept or on_line):
+            break
+        kept.insert(0, (start, line))
+    return kept
+
+
 def _section_jobs(text: str, section) -> list[dict]:
     """The jobs of one section, read line by line: header lines, a date range, achievements."""
     pending: list[tuple[int, str]] = []
@@ -716,6 +739,11 @@ def _section_jobs(text: str, section) -> list[dict]:
         m = D.date_range_in(line)
         if m:
             before, after = line[: m.start()], line[m.end() :]
+            on_line = bool(before.strip(" ,|()-–—:\t") or after.strip(" ,|()-–—:\t"))
+            kept = _header_lines(pending, on_line)
+            if current is not None:  # the lines left over are the previous job's achievements, written without bullets
+                current["achievements"] += [text_line.strip() for at, text_line in pending if (at, text_line) not in kept]
+            pending = kept
             headers = list(pending)
             for piece, offset in ((before, 0), (after, m.end())):
                 if piece.strip(" ,|()-–—:\t"):
@@ -747,15 +775,21 @@ def _section_jobs(text: str, section) -> list[dict]:
         if is_bullet(line) or (current is not None and _description(stripped)):
             if pending and (current is None or current.get("dates") is None or not awaiting_header):
                 # A job written without dates: its header lines come right before its bullets.
-                current = {
-                    **_job_from(pending),
-                    "dates": None,
-                    "start": None,
-                    "end": None,
-                    "current": False,
-                    "achievements": [],
-                }
-                section_jobs.append(current)
+                kept = _header_lines(pending, True)
+                if current is not None:
+                    current["achievements"] += [text_line.strip() for at, text_line in pending if (at, text_line) not in kept]
+                if kept and (current is None or current.get("dates") is None or _job_from(kept)["company"]):
+                    current = {
+                        **_job_from(kept),
+                        "dates": None,
+                        "start": None,
+                        "end": None,
+                        "current": False,
+                        "achievements": [],
+                    }
+                    section_jobs.append(current)
+                elif current is not None:
+                    current["achievements"] += [text_line.strip() for _, text_line in kept]
                 pending = []
             if current is not None:
                 current["achievements"].append(_BULLET.sub("", line).strip())
@@ -792,10 +826,11 @@ def _section_jobs(text: str, section) -> list[dict]:
                 awaiting_header = False
             continue
         pending.append((start, line))
-        pending = pending[-3:]
     if pending and not any(j["dates"] for j in section_jobs):
         # No dates anywhere in the section: each header line with a separator is one job.
         for start, line in pending:
+            if not _header_shaped(line):
+                continue
             job = _job_from([(start, line)])
             if job["company"]:
                 section_jobs.append(

@@ -221,3 +221,23 @@ def test_a_national_phone_with_a_slash_after_its_area_code():
     assert (
         parse("Jane Doe\nTel.: 030/1234567\n\nEXPERIENCE\nAnalyst, Acme, 03/2019 - 05/2021\n")["phone"] == "030/1234567"
     )
+
+
+def test_achievements_without_bullets_are_not_read_as_the_next_jobs_company():
+    text = HEAD + (
+        "EXPERIENCE\nSoftware Engineer, Acme Payments\nJan 2020 - Present\nBuilt the payments API\n"
+        "Reduced latency by 40%\nData Analyst, Beta Corp\n2018 - 2019\nWrote weekly sales reports\n"
+    )
+    p = parse(text)
+    assert [(t, c) for t, c, _ in jobs(text)] == [("Software Engineer", "Acme Payments"), ("Data Analyst", "Beta Corp")]
+    assert p["experience"][0]["achievements"] == ["Built the payments API", "Reduced latency by 40%"]
+
+
+def test_bullets_written_with_arrows_ticks_and_word_processor_circles():
+    text = HEAD + (
+        "EXPERIENCE\nAcme Payments\nSoftware Engineer\nJan 2020 - Present\n➢ Built the payments API\n"
+        "✓ Reduced latency by 40%\no Mentored two juniors\nBeta Corp\nData Analyst\n2018 - 2019\n"
+    )
+    p = parse(text)
+    assert [(t, c) for t, c, _ in jobs(text)] == [("Software Engineer", "Acme Payments"), ("Data Analyst", "Beta Corp")]
+    assert len(p["experience"][0]["achievements"]) == 3
