@@ -41,12 +41,17 @@ class ResumeEntitiesKind(K.ModelKind):
         )
 
     def serve(self, predictor):
-        """A trained version's spans, completed by the precise rules (e-mail, name) where it found nothing."""
+        """A trained version's spans, completed by the precise rules (e-mail, name) where it found nothing, and the
+        name marked wherever it recurs."""
+        from resumes.pipeline.crf import name_everywhere
         from resumes.pipeline.entities import merged_with_rules
 
         def predict(inputs):
             model, rules = predictor(inputs), self.default_predict(inputs)
-            return [{**m, "spans": merged_with_rules(m["spans"], r["spans"])} for m, r in zip(model, rules)]
+            return [
+                {**m, "spans": name_everywhere(text, merged_with_rules(m["spans"], r["spans"]))}
+                for text, m, r in zip(inputs, model, rules)
+            ]
 
         return predict
 

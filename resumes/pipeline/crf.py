@@ -127,3 +127,21 @@ def token_features(
             f += (after_rule[i + 1], after_title[i + 1])
         out.append(f)
     return out
+
+
+def name_everywhere(text: str, spans: list[list]) -> list[list]:
+    """The first Name span's text marked as Name wherever else it is written, as dotin labels it (in the first 260
+    dotin resumes 365 of the name's 365 repeats are labelled), unless another span is there."""
+    names = [s for s in spans if s[2] == "Name"]
+    if not names:
+        return spans
+    first = min(names, key=lambda s: s[0])
+    name = text[first[0] : first[1]].strip()
+    if len(name) < 4 or " " not in name:
+        return spans  # a lone word ("Sales") recurs for other reasons
+    extra = [
+        [m.start(), m.end(), "Name", first[3] if len(first) > 3 else 1.0]
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        if not any(s[0] < m.end() and m.start() < s[1] for s in spans)
+    ]
+    return sorted([*spans, *extra], key=lambda s: (s[0], s[1])) if extra else spans

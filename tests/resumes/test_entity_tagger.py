@@ -101,6 +101,17 @@ def test_resume_features_see_layout_sections_rules_and_the_title_gazetteer():
     assert "section=experience" in feats[payroll] and "line.heading=experience" in feats[words.index("WORK")]
 
 
+def test_the_name_is_marked_wherever_it_recurs_but_not_over_another_span():
+    text = "Asha Okafor\nData Analyst\nReferences: ask Asha Okafor. Team: Asha Okafor's peers; Asha Okafora\n"
+    first = [0, 11, "Name", 0.9]
+    other = text.index("Asha Okafor's")
+    spans = crf.name_everywhere(text, [first, [other, other + 11, "Companies worked at", 0.5]])
+    names = [s for s in spans if s[2] == "Name"]
+    assert [text[s[0] : s[1]] for s in names] == ["Asha Okafor", "Asha Okafor"]  # not inside "Okafora"
+    assert names[1][0] == text.index("ask Asha") + 4 and names[1][3] == 0.9
+    assert crf.name_everywhere("Sales\nSales", [[0, 5, "Name", 0.9]]) == [[0, 5, "Name", 0.9]]  # one word: left
+
+
 @pytest.fixture
 def production_back_to_the_rules_after():
     """A promoted version outlives a test's rows only in the engine's cache: later tests must parse with the rules."""

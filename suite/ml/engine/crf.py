@@ -26,7 +26,7 @@ from suite.ml.engine.loop import EpochRecord, FitResult
 
 FORMAT = 1
 MODEL_FILE = "model.crfsuite"
-# L-BFGS iterations per grid point: on 208 dotin resumes the validation F1 moves < 0.01 past 100 (measured 2026-12-02).
+# L-BFGS iterations per grid point: 100 take 74 s of CPU on 208 dotin resumes (resumes.ner, 2026-12-02).
 MAX_ITERATIONS = 100
 # Grid points as powers of 4 applied to (c1, c2): the run's own point first, then more L1, more L2, both, neither.
 GRID_STEPS = ((0, 0), (1, -1), (-1, 1), (1, 1), (-1, -1))
