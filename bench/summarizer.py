@@ -429,13 +429,24 @@ def cuad():
                          "trained model alone, before thresholds": ranking_scores(test_rows, contracts, uncapped)}
     print("cuad ranking", {k: (v["aupr"], v["precision_at_80_recall"]) for k, v in result["ranking"].items()},
           flush=True)
-    result["negations"] = negation_scores({"untrained": kind.default_predict, "trained": served})
+    result["negations"] = negation_scores({"untrained": kind.default_predict, "trained": served, **any_model_negations(kind)})
     result["thresholds"] = model.meta.get("thresholds", {})
     result["chosen"] = model.meta.get("chosen", {})
     info = {**info, "strategy": CUAD_STRATEGY, "hyperparameters": CUAD_SPARSE_HP, "train_contracts": len(train_rows),
             "train_passages": len(train_examples), "validation_contracts_n": len(validation_rows),
             "test_contracts": len(test_rows)}
     return result, info, model, contracts
+
+
+def any_model_negations(kind) -> dict:
+    """The served blend around the worst models: one that says yes to everything, plainly and as thresholded scores."""
+    def yes(texts):
+        return [{"scores": dict.fromkeys(C.LABELS, 1.0)} for _ in texts]
+
+    def thresholded_yes(texts):
+        return [{"labels": list(C.LABELS), "scores": dict.fromkeys(C.LABELS, 1.0), "thresholded": True} for _ in texts]
+
+    return {"served blend, any model": kind.serve(yes), "served blend, any thresholded model": kind.serve(thresholded_yes)}
 
 
 def load_clause_model(folder: Path):
