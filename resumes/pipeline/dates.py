@@ -84,6 +84,8 @@ RANGE = re.compile(
 )
 # A job held since a date, with no end written: "Since 2020", "seit 03/2019", "depuis janvier 2018", "desde 2019".
 SINCE = re.compile(rf"(?<![\w/.])(?:since|seit|depuis|desde|dal|sinds)\s+(?P<start>{_POINT})(?![\w/])", re.I)
+# A range left open at the end of its line ("Senior Accountant, Acme   2019 –"): held until now.
+OPEN_END = re.compile(rf"(?<![\w/.])(?P<start>{_POINT})\s*[-–—]\s*$", re.I | re.M)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 YEARS_OF_EXPERIENCE = re.compile(
     r"\b\d{1,2}(?:\.\d)?\+?\s*(?:years?|yrs?)(?:\s+of)?(?:\s+\w+)?\s+experience\b|\b\d{1,2}\+?\s*(?:years?|yrs?)\b",
@@ -103,7 +105,7 @@ def date_range_in(line: str) -> re.Match | None:
     """The first date range in a line, an open one ("Since 2020") or a season; None when it names no range."""
     if not _TWO_DIGITS.search(line):  # every range writes a year; most lines have none, and the patterns are long
         return None
-    return RANGE.search(line) or SINCE.search(line) or SEASON.search(line)
+    return RANGE.search(line) or SINCE.search(line) or OPEN_END.search(line) or SEASON.search(line)
 
 
 def _two_digit_year(yy: int, today: date) -> int:

@@ -365,6 +365,8 @@ def location_in(piece: str) -> str | None:
     return None
 
 
+_PARTICLES = {"de", "la", "del", "de la", "da", "das", "do", "dos", "van", "von", "der", "den", "ter", "bin", "binti",
+              "al", "el", "le", "du", "di", "y", "e"}
 _NAME_LABEL = re.compile(r"^\s*(?:full\s+)?name\s*[:：]\s*", re.I)
 # A nickname in quotes or brackets between the names ('Robert "Bob" Miller') is not part of the legal name.
 _NICKNAME = re.compile(r"\s+(?:\"[^\"]{1,20}\"|“[^”]{1,20}”|\([^()]{1,20}\))(?=\s)")
@@ -392,7 +394,9 @@ def name_in(line: str) -> tuple[int, int, str] | None:
     offset = lead + (honorific.end() if honorific else 0)
     core = core[honorific.end() :] if honorific else core
     tokens = core.split()
-    if not 2 <= len(tokens) <= 4 or "," in core:
+    # Particles do not count toward a name's length ("María José de la Cruz Fernández", "Jan van der Berg").
+    named = [t for t in tokens if t.lower() not in _PARTICLES]
+    if not 2 <= len(named) <= 4 or len(tokens) > 7 or "," in core or tokens[0].lower() in _PARTICLES - {"de"}:
         return None
     if not all(_NAME_TOKEN.match(t) for t in tokens):
         return None
@@ -487,13 +491,18 @@ def contact_facts(text: str, sections) -> dict:
 
 
 # A national number with its area code before a slash, as German-speaking resumes write it ("030/1234567").
+_BRACKETED_CODE_PHONE = re.compile(r"\(\+\d{1,3}\)\s?\d[\d\s.-]{5,16}\d(?![\w/])")
 _SLASHED_PHONE = re.compile(r"(?<![\w/.+])0\d{2,5}\s?/\s?\d[\d\s-]{4,12}\d(?![\w/])")
 
 
 def phone_in(text: str, *, limit: int = 3000) -> str:
     """The first phone number in the resume's opening text: 9-15 digits, not a date range or a postcode."""
     head = text[:limit]
-    found = sorted([*PHONE.finditer(head), *_SLASHED_PHONE.finditer(head)], key=lambda m: m.start())
+    found = [*PHONE.finditer(head), *_SLASHED_PHONE.finditer(head), *_BRACKETED_CODE_PHONE.finditer(head)]
+    # The earliest number wins; of two starting together or nested, the longer ("(+44) 7700 900123").
+    found.sort(key=lambda m: (m.start(), -m.end()))
+    found = [m for i, m in enumerate(found) if not any(o.start() <= m.start() and m.end() <= o.end() and o is not m
+                                                        and (o.end() - o.start()) > (m.end() - m.start()) for o in found)]
     for m in found:
         value = m.group().strip(" .-")
         digits = sum(c.isdigit() for c in value)
@@ -542,6 +551,12 @@ def _description(line: str) -> bool:
     return len(words) >= 4 and (ended or continuation)
 
 
+_LEGAL_SUFFIX = re.compile(
+    r"(?i:inc\.?|incorporated|llc|l\.l\.c\.|ltd\.?|limited|llp|plc|corp\.?|co\.?|gmbh|ag|s\.?a\.?|s\.?l\.?|"
+    r"s\.?r\.?l\.?|b\.?v\.?|n\.?v\.?|pty\.? ltd\.?|pvt\.? ltd\.?|p\.?c\.?)"
+)
+
+
 def _commas(piece: str) -> list[str]:
     """A piece cut at its commas, except those inside brackets ("Research Intern (part-time, remote)")."""
     parts, depth, begin = [], 0, 0
@@ -551,7 +566,13 @@ def _commas(piece: str) -> list[str]:
             parts.append(piece[begin:i])
             begin = i + 1
     parts.append(piece[begin:])
-    return parts
+    joined: list[str] = []
+    for part in parts:
+        if joined and _LEGAL_SUFFIX.fullmatch(part.strip()):  # "Acme, Inc." is one company
+            joined[-1] = f"{joined[-1]},{part}"
+        else:
+            joined.append(part)
+    return joined
 
 
 def _unbracketed(part: str) -> str:
@@ -853,7 +874,8 @@ DEGREE_WORDS = re.compile(
 MORE_DEGREE_WORDS = re.compile(
     r"(?i:\b(?:certificate|certification|certificat|diplom(?:-\w+)?|dipl\.-\w+\.?|dipl[oô]me|grado|m[aá]ster|"
     r"maestr[ií]a|bacharelado|mestrado|doutorado|licenciado|magister|magistra|staatsexamen|ma[iî]trise|"
-    r"graduate|postgraduate|undergraduate|foundation degree|apprenticeship|vocational|"
+    r"graduate|postgraduate|undergraduate|foundation degree|apprenticeship|vocational|ingenier[ií]a|ingegneria|"
+    r"bachillerato|t[eé]cnico superior|tecn[oó]logo|matura|mbbs|bds|b\.?\s?pharm|basc|bcomm|bsba|aas|"
     r"a[- ]levels?|gcses?|b\.?\s?sc\.?|m\.?\s?sc\.?|beng|meng|msc|bsc|phd|mba|llb|llm)\b"
     r"|(?<![\w.])[bm]\.\s?[as]\.(?!\w))"
     r"|\b(?:NVQ|HND|HNC|BTEC|PGCE|PGDip|SSC|HSC|CBSE|ICSE|DUT|BTS|BS|MS|BA|MA|JD|GED)\b"

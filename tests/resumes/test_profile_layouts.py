@@ -241,3 +241,28 @@ def test_bullets_written_with_arrows_ticks_and_word_processor_circles():
     p = parse(text)
     assert [(t, c) for t, c, _ in jobs(text)] == [("Software Engineer", "Acme Payments"), ("Data Analyst", "Beta Corp")]
     assert len(p["experience"][0]["achievements"]) == 3
+
+
+def test_a_long_name_with_particles_a_bracketed_country_code_and_an_open_range():
+    text = (
+        "María José de la Cruz Fernández\n(+44) 7700 900123\nmj@example.es\n\nExperience\n"
+        "Senior Accountant, Acme, Inc., New York, NY          2019 –\nAccountant | Globex Ltd. | 06/2015–05/2019\n"
+    )
+    p = parse(text)
+    assert p["name"] == "María José de la Cruz Fernández" and p["phone"] == "(+44) 7700 900123"
+    assert [(t, c, s) for t, c, s in jobs(text)] == [
+        ("Senior Accountant", "Acme, Inc.", "2019-01"),
+        ("Accountant", "Globex Ltd.", "2015-06"),
+    ]
+    assert p["experience"][0]["current"]
+
+
+@pytest.mark.parametrize(
+    "line,degree",
+    [
+        ("MBBS, King's College London, 2012", "MBBS"),
+        ("Ingeniería Industrial, Universidad de Chile, 2012", "Ingeniería Industrial"),
+    ],
+)
+def test_degrees_of_medicine_and_engineering_abroad(line, degree):
+    assert parse(HEAD + f"EDUCATION\n{line}\n")["education"][0]["degree"] == degree
