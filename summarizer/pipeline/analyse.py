@@ -88,12 +88,37 @@ POSSIBLE_MARGIN = 0.15
 VALUE_SHAPES = {"date", "duration", "notice", "parties", "jurisdiction"}
 
 
-def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bool) -> bool:
+# A cover page ("by and between / ACME INC. / and / BETA LLC") opens a preamble with a line of its own.
+_COVER_BETWEEN = re.compile(r"\s*(?:by\s+and\s+)?(?:between|among|b\s?e\s?t\s?w\s?e\s?e\s?n)\s*:?\s*", re.IGNORECASE)
+# How far past a table of contents or a cover page the preamble is looked for, when the opening holds none.
+LATE_PREAMBLE_CHARS = 30000
+
+
+def late_preamble(passages: list[C.Passage]) -> int | None:
+    """Where the preamble starts when a table of contents or a cover page pushed it past the opening: the first passage
+    that reads as one ('This Agreement is entered into ... between'), only when the opening holds no such clause."""
+    for p in passages:
+        if p.start > LATE_PREAMBLE_CHARS:
+            break
+        if C._PREAMBLE.search(p.text) and not C.heading_like(p.text) and C.boilerplate(p.text) in (None, "survival"):
+            return None if p.start <= C.OPENING_CHARS else p.start
+    return None
+
+
+def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bool, late: int | None = None) -> bool:
     """Whether this passage may be shown for `label`: titles from headings, everything else from clauses that bind."""
     if label == "Document Name":
         return passage.start <= C.OPENING_CHARS and kind is None
     if label in C.OPENING_ONLY:
-        return passage.start <= C.OPENING_CHARS and kind in (None, "definition") and not heading
+        if kind == "survival" and C._PREAMBLE.search(passage.text):
+            kind = None  # "... or its surviving entity" in a preamble names a party, it lists no surviving clauses
+        cover = heading and passage.start <= C.OPENING_CHARS and _COVER_BETWEEN.fullmatch(passage.text)
+        if label == "Parties" and cover:
+            return True  # the cover's "between" line: the names follow it (preamble_run)
+        opening = passage.start <= C.OPENING_CHARS or passage.start == late
+        # another document's date ('"Lease" means the lease dated as of ...') is not this agreement's
+        allowed = (None,) if label == "Agreement Date" else (None, "definition")
+        return opening and kind in allowed and not heading
     if label == "Post-Termination Services" and kind == "survival":
         return True
     if kind == "definition" and C.CATEGORIES[label][0] == "date" and normalisers.iso_date(passage.text):
@@ -104,7 +129,7 @@ def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bo
 # How far a preamble the splitter cut may run on ("between Acme ("Acme"), and" / "Beta Corp 12 Main St").
 PREAMBLE_PASSAGES = 10
 _DANGLING = re.compile(r"(?:\b(?:and|or|between|among)|[,;:])\s*$", re.IGNORECASE)
-_CONTINUES = re.compile(r"^\s*(?:[a-z(]|and\b|or\b)")
+_CONTINUES = re.compile(r"^\s*(?:[a-z(]|and\b|or\b|Party [A-Z]\b|Address\b)")
 
 
 def preamble_run(passages: list[C.Passage], i: int) -> C.Passage:
@@ -124,6 +149,7 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
     threshold = CLAUSE_THRESHOLD if threshold is None else threshold
     floor = threshold - POSSIBLE_MARGIN
     passages = C.passages(sents)
+    late = late_preamble(passages)
     best: dict[str, tuple[float, float, C.Passage]] = {}  # label: (rank, score, passage)
     for start in range(0, len(passages), PASSAGE_BATCH):
         batch = passages[start : start + PASSAGE_BATCH]
@@ -131,7 +157,7 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
             kind, heading = C.boilerplate(passage.text), C.heading_like(passage.text)
             present = None
             for label, score in prediction.get("scores", {}).items():
-                if score < floor or not _operative_for(label, passage, kind, heading):
+                if score < floor or not _operative_for(label, passage, kind, heading, late):
                     continue
                 present = C.gate_words(passage.text) if present is None else present
                 if C.denies(label, passage.text, present=present):
@@ -141,6 +167,8 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
                 shown = preamble_run(passages, at) if label == "Parties" else passage
                 if shape in VALUE_SHAPES:  # the operative clause states the value; a passage that only names the topic does not
                     rank += 0.05 if normalisers.answer_for(shape, shown.text) else -0.1
+                if label == "Agreement Date" and C._PREAMBLE.search(shown.text):
+                    rank += 0.15  # the preamble dates this agreement; an earlier clause may date another document
                 if label not in best or rank > best[label][0]:
                     best[label] = (rank, float(score), shown)
     terms = []

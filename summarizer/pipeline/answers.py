@@ -121,6 +121,70 @@ def renewal_notice(text: str) -> str | None:
     return N.duration(m.group("span")) if m else None
 
 
+# The words that date a preamble, most telling first: the day it was made, the day it takes effect, the day it is dated.
+_DATE_CUES = (
+    re.compile(r"\b(?:made|entered\s+into|executed)(?:\s+and\s+(?:entered\s+into|executed|effective))?"
+               r"(?:\s+(?:in\s+duplicate|as\s+of|as\s+from|on|effective|with\s+effect\s+from))*\b", re.IGNORECASE),
+    re.compile(r"\beffective(?:\s+(?:as\s+of|as\s+from|on|from))+\b", re.IGNORECASE),
+    re.compile(r"\bdated(?:\s+(?:as\s+of|on))?\b", re.IGNORECASE),
+)
+# "... Amendment to the Supply Agreement dated June 1, 2010": a date of the agreement this one refers to.
+_OTHER_DOCUMENT = re.compile(
+    r"(?:\b(?:to|under|of|amends?|amending|in|means)\s+(?:the|a|an|such)|\bthat\s+certain)\b[^.;()\d]{0,60}$", re.IGNORECASE)
+_ABOUT_THIS_AGREEMENT = re.compile(
+    r"\b(?:this|the)\b[^.]{0,80}\b(?:agreement|contract|amendment|lease|licen[cs]e)\b", re.IGNORECASE)
+PREAMBLE_DATE_AFTER = 1500  # how far past the start of the parties' preamble its date is looked for
+
+
+def preamble_date(text: str) -> tuple[str, int, int] | None:
+    """The date a preamble gives the agreement ('made and entered into as of June 8, 2010', 'dated as of'), with where
+    its cue starts and its date ends; never the date of another document it names."""
+    for cue in _DATE_CUES:
+        for m in cue.finditer(text):
+            if _OTHER_DOCUMENT.search(text, max(0, m.start() - 80), m.start()):
+                continue
+            found = N.leading_date(text[m.end() : m.end() + 60])
+            if found:
+                return found[0], m.start(), m.end() + found[1]
+    return None
+
+
+def _preamble_sentences(sents, parties: dict | None) -> list:
+    """The cover and the preamble: every sentence up to the parties' preamble (and a little past it), or, with no
+    preamble found, the opening sentences that speak of this agreement; recitals, definitions, contents never."""
+    if parties is not None:
+        window = [s for s in sents if s.start < parties["start"] + PREAMBLE_DATE_AFTER]
+    else:
+        window = [s for s in sents if s.start <= C.OPENING_CHARS and _ABOUT_THIS_AGREEMENT.search(s.text)]
+    kept = []
+    for s in window:
+        if C.boilerplate(s.text) in ("recital", "definition", "contents", "signature"):
+            if parties is not None and s.start > parties["start"]:
+                break  # the preamble has ended
+            continue
+        kept.append(s)
+    return kept
+
+
+def _date_from_preamble(sents, parties: dict | None, page_at) -> dict | None:
+    window = _preamble_sentences(sents, parties)
+    if not window:
+        return None
+    joined, starts = "", []
+    for s in window:
+        starts.append(len(joined))
+        joined += s.text + "\n"
+    found = preamble_date(joined)
+    if not found:
+        return None
+    value, at, end = found
+    first = max(i for i, start in enumerate(starts) if start <= at)
+    last = max(i for i, start in enumerate(starts) if start < end)
+    cited = {"text": "\n".join(s.text for s in window[first : last + 1]), "start": window[first].start,
+             "end": window[last].end}
+    return _cite(cited, value, page_at=page_at)
+
+
 def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
     """`[{"key", "question", "answer", "text", "start", "end", "page", "status"}]` for the questions answered, in reading order."""
     by = {t["category"]: t for t in terms}
@@ -141,7 +205,7 @@ def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
 
     from_term("parties", "Parties", lambda t: parties_with_roles(t["text"]) or None)
     from_term("title", "Document Name", lambda t: t.get("answer"))
-    from_term("agreement_date", "Agreement Date", lambda t: N.iso_date(t["text"]))
+    from_term("agreement_date", "Agreement Date", lambda t: (preamble_date(t["text"]) or [N.iso_date(t["text"])])[0])
     from_term("effective_date", "Effective Date", lambda t: N.iso_date(t["text"]))
     from_term("expiration_date", "Expiration Date", lambda t: N.iso_date(t["text"]) or ("perpetual" if re.search(r"\bperpetu", t["text"], re.I) else None))
     from_term("initial_term", "Expiration Date", lambda t: initial_term(t["text"]))
@@ -168,6 +232,10 @@ def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
             answer = initial_term(s.text)
             if answer:
                 found["initial_term"] = _cite(s, answer, page_at=page_at)
+    if "agreement_date" not in found:  # no Agreement Date term, or one without a date: the preamble's own date
+        dated = _date_from_preamble(sents, by.get("Parties"), page_at)
+        if dated:
+            found["agreement_date"] = dated
     renewal = by.get("Renewal Term")
     if "notice_period" not in found and renewal is not None:  # "...renews unless notice is given at least one month prior"
         notice = renewal_notice(renewal["text"])

@@ -16,7 +16,8 @@ CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         r"\bby and (?:between|among)\b", r"\bentered into\b.{0,200}\b(?:between|among)\b",
         r"\b(?:this|the)\b[\w ,\-]{0,60}\b(?:agreement|contract)\b.{0,120}\b(?:between|among)\s+[A-Z]",
         r"\bbetween\b.{0,120}\band\b.{0,120}\((?:the )?[\"\u201c]",
-        r"\bbetween\s+[A-Z][\w.,&\- ]{2,80}\((?:the )?[\"\u201c]")),
+        r"\bbetween\s+[A-Z][\w.,&\- ]{2,80}\((?:the )?[\"\u201c]",
+        r"^\s*(?:BY AND |By and |by and )?(?:BETWEEN|Between|between|AMONG|Among|among|B E T W E E N)\s*:?\s*$")),
     "Agreement Date": ("date", "the date the agreement is made", (r"\b(?:dated|made|entered into)\b.{0,60}\b(?:as of|on|this)\b", r"\bdated as of\b")),
     "Effective Date": ("date", "when the agreement takes effect", (r"\b(?:agreement|contract|amendment)\b.{0,40}\b(?:shall be|is|becomes?|will be|shall become) effective\b", r"\beffective (?:as of|on)\b", r"\b(?:the|this) effective date\b.{0,40}\b(?:is|shall be|means|will be)\b", r"\b(?:entered into|made)\b.{0,40}\bas of\b")),
     "Expiration Date": ("date", "when the initial term ends", (r"\binitial term\b", r"\bterm of this agreement\b.{0,120}\b(?:shall|will)\b", r"\bshall (?:expire|terminate) on\b", r"\bcontinue (?:in (?:full )?force|in effect)\b.{0,80}\buntil\b")),
@@ -65,7 +66,7 @@ _COMPILED = {name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) if not p.start
 # a long contract's analysis (tests/summarizer/test_speed_clauses.py holds every pattern to its words).
 GATES: dict[str, tuple[str, ...]] = {
     "Document Name": ("agreement", "contract", "licen", "lease"),
-    "Parties": ("between", "among"),
+    "Parties": ("between", "among", "b e t w e e n"),
     "Agreement Date": ("dated", "made", "entered into"),
     "Effective Date": ("effective", "as of"),
     "Expiration Date": (

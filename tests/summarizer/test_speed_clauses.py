@@ -31,6 +31,7 @@ CLAUSES = [
     # Mixed case and a capital I with a dot: every gate stays open where case folding could hide a word.
     "THE LİCENSE GRANTED HEREIN IS IRREVOCABLE AND PERPETUAL.",
     "The parties shall cooperate in good faith.",
+    "B E T W E E N:",
 ]
 
 
