@@ -1,5 +1,6 @@
 """Rule-based triage: the floor no learned model may lower. Patterns look for the situation, not the topic,
 so "what are the signs of a stroke?" is a question while "his face is drooping" is an emergency."""
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -178,12 +179,18 @@ def _affirmed(pattern: re.Pattern, text: str) -> bool:
 
 def triage_rules(text: str) -> Triage:
     """The highest level whose rules match, with every matching reason at that level."""
-    text = _normalise(text)
+    level, reasons = _rules_on(_normalise(text))
+    return Triage(level, list(reasons))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rules_on(text: str) -> tuple[str, tuple[str, ...]]:
+    # A turn reads the rules twice (the floor, then under the learned model): the second reading is a lookup.
     for level, rules in _RULES:
-        reasons = [reason for reason, patterns in rules.items() if any(_affirmed(p, text) for p in patterns)]
+        reasons = tuple(reason for reason, patterns in rules.items() if any(_affirmed(p, text) for p in patterns))
         if reasons:
-            return Triage(level, reasons)
-    return Triage("none", [])
+            return level, reasons
+    return "none", ()
 
 
 def raise_only(floor: Triage, learned_level: str | None, *, reason: str = "the triage model") -> Triage:

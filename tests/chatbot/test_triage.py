@@ -176,3 +176,14 @@ def test_the_rules_still_fire_on_reported_emergencies(text):
 def test_ordinary_messages_with_emergency_words_are_not_emergencies(text, db):
     assert text.lower() not in {e["text"].lower() for e in shipped_examples()}
     assert K.get_kind(ml.TRIAGE).predict([text])[0]["label"] != "emergency", text
+
+
+def test_the_fast_probabilities_are_the_pipelines_own(db):
+    import numpy as np
+
+    from chatbot.pipeline.triage_model import triage_model
+
+    model = triage_model([])
+    texts = ["my dad collapsed and is not breathing", "hello", "I had a seizure years ago, need a refill"]
+    assert np.allclose(model.probabilities(texts), model.pipeline.predict_proba(texts), atol=1e-9)
+    assert model.predict(texts) == model.predict(texts)  # the second reading comes from the per-process cache
