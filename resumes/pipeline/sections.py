@@ -74,6 +74,11 @@ HEADINGS = {
         "experiencia professional",
         "experiencia profissional",
         "experiencias profissionais",
+        "work",
+        "jobs",
+        "where i ve worked",
+        "where i have worked",
+        "places i ve worked",
     ),
     "education": (
         "education",
@@ -110,6 +115,10 @@ HEADINGS = {
         "formacao academica",
         "schooling",
         "degrees",
+        "study",
+        "studies",
+        "education history",
+        "training and education",
     ),
     "skills": (
         "skills",

@@ -10,6 +10,7 @@ import re
 
 from resumes.pipeline import dates as D
 from resumes.pipeline.sections import heading_of, lines_with_offsets, section_of
+from resumes.pipeline.taxonomy import builtin_skills
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Digits grouped by spaces, dots, dashes or a bracketed area code, optionally after +country; 9 to 15 digits.
@@ -365,6 +366,7 @@ def location_in(piece: str) -> str | None:
     return None
 
 
+_SKILL_WORDS = {name.lower() for name, _ in builtin_skills() if " " not in name}
 _PARTICLES = {"de", "la", "del", "de la", "da", "das", "do", "dos", "van", "von", "der", "den", "ter", "bin", "binti",
               "al", "el", "le", "du", "di", "y", "e"}
 _NAME_LABEL = re.compile(r"^\s*(?:full\s+)?name\s*[:：]\s*", re.I)
@@ -403,6 +405,8 @@ def name_in(line: str) -> tuple[int, int, str] | None:
     if any(t.lower().strip(".") in NOT_NAME_WORDS for t in tokens) or TITLE_WORDS.search(core) or heading_of(core):
         return None
     if sum(len(t.strip(".")) == 1 for t in tokens) > 1:  # at most one middle initial
+        return None
+    if all(t.lower() in _SKILL_WORDS for t in tokens):  # "SQL JIRA", "Python Java": a sidebar's skills, not a person
         return None
     display = re.sub(r"\s+", " ", core)
     if core.isupper() or core.islower():
@@ -443,6 +447,14 @@ def contact_facts(text: str, sections) -> dict:
             if found:
                 facts["name"] = (start + found[0], start + found[1], found[2])
                 continue
+            # "ELENA" over "KOVAČ": a name set on two lines, one word each.
+            below = next((b for b in lines if b[0] > start), None)
+            opening = start == next((b[0] for b in lines if b[2].strip()), None)  # only where a resume opens
+            if opening and below and len(line.split()) == 1 and len(below[2].split()) == 1 and end + 1 == below[0]:
+                found = name_in(f"{line.strip()} {below[2].strip()}")
+                if found:
+                    facts["name"] = (start + line.find(line.strip()), below[1], found[2])
+                    continue
             # "JANE DOE — Senior Data Scientist", "Jane Doe | Data Scientist | jane@example.org": the name first.
             first = _NAME_THEN.match(line)
             found = name_in(first.group(1)) if first else None
@@ -470,7 +482,11 @@ def contact_facts(text: str, sections) -> dict:
     # Two-column pages put the name anywhere in the sidebar: look once more through the first lines of the text.
     if facts["name"] is None:
         first = list(lines_with_offsets(text, 0, min(len(text), 4000)))[:40]
-        dated = [i for i, (_, _, line) in enumerate(first) if len(line) < 200 and D.date_range_in(line)]
+        dated = [
+            i
+            for i, (start, _, line) in enumerate(first)
+            if len(line) < 200 and section_of(sections, start) != "education" and D.date_range_in(line)
+        ]
         for i, (start, end, line) in enumerate(first):
             # A two-column page may end its sidebar's last section with the main column's name; a job's header
             # lines (near its dates, in the experience section) are never the name.

@@ -266,3 +266,15 @@ def test_a_long_name_with_particles_a_bracketed_country_code_and_an_open_range()
 )
 def test_degrees_of_medicine_and_engineering_abroad(line, degree):
     assert parse(HEAD + f"EDUCATION\n{line}\n")["education"][0]["degree"] == degree
+
+
+def test_a_name_set_on_two_lines_and_a_name_after_the_sidebars_dated_education():
+    two_lines = "ELENA\nKOVAČ\n\nelena@example.hr\n\nEXPERIENCE\nMarketing Manager — Podravka\n2019 – present\n"
+    assert parse(two_lines)["name"] == "Elena Kovač"
+    skills = "SQL\nJIRA\n\nEXPERIENCE\nAnalyst — Podravka\n2019 – present\n"
+    assert parse(skills)["name"] == ""  # a sidebar's skills, one a line, are no name
+    left = "Contact\n+61 2 9876 5432\nlucy@example.au\n\n"
+    left += "Education\nBachelor of Architecture\nUniversity of Sydney\n2012 - 2016\n"
+    right = "Lucy Chen\nArchitect\n\nWork History\nArchitect\nWoods Bagot, Sydney\n03/2020 - now\n"
+    p = parse(pdf_reading_order(two_column_pdf(left, right)))
+    assert p["name"] == "Lucy Chen" and p["experience"][0]["company"] == "Woods Bagot"
