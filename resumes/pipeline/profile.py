@@ -92,10 +92,15 @@ def build_profile(text: str, spans: list[list], taxonomy: Taxonomy) -> dict:
 
 
 def current_title(experience: list[dict], headline_title: str = "") -> str:
-    """The first job held now, else the first listed (resumes list the latest first), else the headline."""
+    """The first job held now, else the one that ended last (some resumes list the oldest first), else the first
+    listed, else the headline."""
     for job in experience:
         if job.get("title") and job.get("current"):
             return job["title"]
+    ended = [job for job in experience if job.get("title") and job.get("end")]
+    if ended:
+        latest = max(job["end"] for job in ended)
+        return next(job["title"] for job in ended if job["end"] == latest)
     for job in experience:
         if job.get("title"):
             return job["title"]

@@ -278,3 +278,11 @@ def test_a_name_set_on_two_lines_and_a_name_after_the_sidebars_dated_education()
     right = "Lucy Chen\nArchitect\n\nWork History\nArchitect\nWoods Bagot, Sydney\n03/2020 - now\n"
     p = parse(pdf_reading_order(two_column_pdf(left, right)))
     assert p["name"] == "Lucy Chen" and p["experience"][0]["company"] == "Woods Bagot"
+
+
+def test_jobs_listed_oldest_first_give_the_latest_title_as_the_current_one():
+    text = (
+        "Jan de Boer\njan@example.nl\n\nWerkervaring\n2010 - 2014  Junior Developer, Philips\n"
+        "2014 - 2019  Developer, ASML\n2019 - 2023  Lead Developer, Adyen\n"
+    )
+    assert parse(text)["current_title"] == "Lead Developer"
