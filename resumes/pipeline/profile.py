@@ -92,15 +92,15 @@ def build_profile(text: str, spans: list[list], taxonomy: Taxonomy) -> dict:
 
 
 def current_title(experience: list[dict], headline_title: str = "") -> str:
-    """The first job held now, else the one that ended last (some resumes list the oldest first), else the first
-    listed, else the headline."""
+    """The first job held now, else the latest listed: the first, or the last where the list runs oldest first
+    (starts rising down the page), else the headline."""
     for job in experience:
         if job.get("title") and job.get("current"):
             return job["title"]
-    ended = [job for job in experience if job.get("title") and job.get("end")]
-    if ended:
-        latest = max(job["end"] for job in ended)
-        return next(job["title"] for job in ended if job["end"] == latest)
+    dated = [job for job in experience if job.get("title") and job.get("start")]
+    starts = [job["start"] for job in dated]
+    if len(dated) >= 2 and starts == sorted(starts) and starts[0] < starts[-1]:
+        return dated[-1]["title"]
     for job in experience:
         if job.get("title"):
             return job["title"]
