@@ -92,16 +92,22 @@ VALUE_SHAPES = {"date", "duration", "notice", "parties", "jurisdiction"}
 _COVER_BETWEEN = re.compile(r"\s*(?:by\s+and\s+)?(?:between|among|b\s?e\s?t\s?w\s?e\s?e\s?n)\s*:?\s*", re.IGNORECASE)
 # How far past a table of contents or a cover page the preamble is looked for, when the opening holds none.
 LATE_PREAMBLE_CHARS = 30000
+_THIS_AGREEMENT_BETWEEN = re.compile(
+    r"^.{0,120}?\b(?:this|the)\b[^.]{0,150}\b(?:agreement|contract)\b.{0,300}\b(?:between|among)\b", re.IGNORECASE | re.DOTALL)
 
 
 def late_preamble(passages: list[C.Passage]) -> int | None:
     """Where the preamble starts when a table of contents or a cover page pushed it past the opening: the first passage
     that reads as one ('This Agreement is entered into ... between'), only when the opening holds no such clause."""
-    for p in passages:
+    for i, p in enumerate(passages):
         if p.start > LATE_PREAMBLE_CHARS:
             break
         if C._PREAMBLE.search(p.text) and not C.heading_like(p.text) and C.boilerplate(p.text) in (None, "survival"):
-            return None if p.start <= C.OPENING_CHARS else p.start
+            if p.start <= C.OPENING_CHARS:
+                return None
+            # past the opening only a preamble that names this agreement and its parties, not a clause that cites one
+            if _THIS_AGREEMENT_BETWEEN.search(p.text) and normalisers.parties(preamble_run(passages, i).text):
+                return p.start
     return None
 
 
@@ -129,7 +135,7 @@ def _operative_for(label: str, passage: C.Passage, kind: str | None, heading: bo
 # How far a preamble the splitter cut may run on ("between Acme ("Acme"), and" / "Beta Corp 12 Main St").
 PREAMBLE_PASSAGES = 10
 _DANGLING = re.compile(r"(?:\b(?:and|or|between|among)|[,;:])\s*$", re.IGNORECASE)
-_CONTINUES = re.compile(r"^\s*(?:[a-z(]|and\b|or\b|Party [A-Z]\b|Address\b)")
+_CONTINUES = re.compile(r"^\s*(?:[a-z(]|(?i:and|or)\b|Party [A-Z]\b|Address\b)")
 
 
 def preamble_run(passages: list[C.Passage], i: int) -> C.Passage:
@@ -167,6 +173,8 @@ def key_terms(sents: list[sentences.Sentence], predict, page_at, *, threshold: f
                 shown = preamble_run(passages, at) if label == "Parties" else passage
                 if shape in VALUE_SHAPES:  # the operative clause states the value; a passage that only names the topic does not
                     rank += 0.05 if normalisers.answer_for(shape, shown.text) else -0.1
+                if label == "Parties" and heading:
+                    rank -= 0.05  # a cover's "between" line yields to the preamble that names the parties with roles
                 if label == "Agreement Date" and C._PREAMBLE.search(shown.text):
                     rank += 0.15  # the preamble dates this agreement; an earlier clause may date another document
                 if label not in best or rank > best[label][0]:

@@ -108,7 +108,7 @@ _ROLE_NOUNS = {"company", "client", "customer", "developer", "supplier", "distri
 
 def _reads_as_a_name(piece: str) -> bool:
     words = piece.split()
-    if piece.lower() in _ROLE_NOUNS:
+    if " ".join(words).lower().strip(" .,") in _ROLE_NOUNS:
         return False
     return not any(w[0].islower() and w.lower().strip(",.") not in _NAME_SMALL_WORDS for w in words if w[0].isalpha())
 
