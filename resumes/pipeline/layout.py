@@ -43,22 +43,55 @@ def _lines(runs):
     return [sorted(line) for line in lines]
 
 
+def _tab_stop(text: str) -> bool:
+    """Text right-aligned beside a job's line in a one-column resume: its dates or its place."""
+    from resumes.pipeline.dates import YEAR, date_range_in
+    from resumes.pipeline.structure import REGIONS, location_in
+
+    text = text.strip()
+    dates = date_range_in(text)
+    if dates and len(dates.group()) >= 0.6 * len(text) or YEAR.fullmatch(text):
+        return True
+    return bool(location_in(text)) or (len(text.split()) <= 3 and "@" not in text and text.lower() in _PLACES | REGIONS)
+
+
+# Cities written alone at a tab stop ("London", "Berlin"): places a one-column resume puts beside a company.
+_PLACES = {
+    "london", "paris", "berlin", "munich", "hamburg", "madrid", "barcelona", "rome", "milan", "amsterdam", "dublin",
+    "zurich", "vienna", "stockholm", "oslo", "copenhagen", "helsinki", "warsaw", "prague", "lisbon", "brussels",
+    "new york", "boston", "chicago", "seattle", "austin", "denver", "atlanta", "dallas", "houston", "toronto",
+    "vancouver", "montreal", "sydney", "melbourne", "brisbane", "auckland", "singapore", "tokyo", "seoul", "beijing",
+    "shanghai", "mumbai", "bangalore", "bengaluru", "delhi", "pune", "hyderabad", "chennai", "dubai", "cairo",
+    "lagos", "nairobi", "johannesburg", "cape town", "remote", "manchester", "leeds", "bristol", "edinburgh",
+    "glasgow", "san francisco", "los angeles", "washington", "miami", "philadelphia", "são paulo", "mexico city",
+}
+
+
 def column_edge(runs, page_width: float) -> float | None:
     """The x where a second column starts, or None for a one-column page."""
     lines = _lines(runs)
     starts = Counter()
     beside = Counter()
-    for line in lines:
-        for i, (x, _, _) in enumerate(line):
+    rows: dict[int, list[int]] = {}
+    texts: dict[int, list[str]] = {}
+    for row, line in enumerate(lines):
+        for i, (x, _, text) in enumerate(line):
             if x > page_width * 0.25:
                 starts[round(x)] += 1
+                rows.setdefault(round(x), []).append(row)
+                texts.setdefault(round(x), []).append(text)
                 if i > 0:
                     beside[round(x)] += 1
     for x, _ in starts.most_common(3):
         near = sum(c for s, c in starts.items() if abs(s - x) <= 2)
         side = sum(c for s, c in beside.items() if abs(s - x) <= 2)
-        # Dates at a tab stop also start at one x, beside their titles, but on a few lines only; a column fills the page.
-        if near >= MIN_COLUMN_LINES and side >= MIN_SIDE_BY_SIDE and near >= 0.3 * len(lines):
+        at = [r for s, found in rows.items() if abs(s - x) <= 2 for r in found]
+        said = [t for s, found in texts.items() if abs(s - x) <= 2 for t in found]
+        # Dates and places at a tab stop also start at one x, beside their titles: what they say tells them apart.
+        if near < MIN_COLUMN_LINES or side < MIN_SIDE_BY_SIDE or sum(map(_tab_stop, said)) >= 0.5 * len(said):
+            continue
+        # A column fills the page, or (a short sidebar beside a long main column) the stretch of page it sits in.
+        if near >= 0.3 * len(lines) or near >= 0.6 * (max(at) - min(at) + 1):
             return x - 2.5
     return None
 

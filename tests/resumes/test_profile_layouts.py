@@ -286,3 +286,46 @@ def test_jobs_listed_oldest_first_give_the_latest_title_as_the_current_one():
         "2014 - 2019  Developer, ASML\n2019 - 2023  Lead Developer, Adyen\n"
     )
     assert parse(text)["current_title"] == "Lead Developer"
+
+
+def _pdf_with_lines_at(left: str, right: str, right_x: float) -> bytes:
+    """A one-page PDF: each line of `left` at the margin, the same line of `right` at `right_x` (blank lines kept)."""
+    from pathlib import Path
+
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if font.exists():
+        pdf.add_font("dejavu", fname=str(font))
+        pdf.set_font("dejavu", size=10)
+    else:
+        pdf.set_font("helvetica", size=10)
+        right = right.replace("–", "-")
+    for i, (a, b) in enumerate(zip(left.split("\n"), right.split("\n") + [""] * len(left.split("\n")))):
+        if a.strip():
+            pdf.text(15, 20 + i * 5.5, a)
+        if b.strip():
+            pdf.text(right_x, 20 + i * 5.5, b)
+    return bytes(pdf.output())
+
+
+def test_dates_at_a_right_tab_stop_stay_on_their_jobs_lines():
+    left = "Jane Doe\njane@example.org\n\nEXPERIENCE\n"
+    left += "Analyst, Acme\n- a\nEngineer, Beta\n- b\nClerk, Gamma\n- c\nIntern, Delta\n"
+    right = "\n\n\n\n2019 - Present\n\n2017 - 2019\n\n2015 - 2017\n\n2014 - 2015\n"
+    assert pdf_reading_order(_pdf_with_lines_at(left, right, 150)) is None  # one column: the text layer is kept
+
+
+def test_a_short_sidebar_beside_a_long_main_column_is_read_as_its_own_column():
+    left = "\n".join(
+        ["ALEX MORGAN", "Product Manager", "", "EXPERIENCE", "Product Manager, Etsy", "2019 - Present"]
+        + [f"- shipped feature {i}" for i in range(20)]
+        + ["Associate, Citi", "2015 - 2019"]
+    )
+    right = "CONTACT\nalex@example.com\n+1 212 555 0100\nNew York, NY\n\nSKILLS\nSQL\nJira\n"
+    text = pdf_reading_order(_pdf_with_lines_at(left, right, 120))
+    assert text is not None and "2019 - Present\n" in text and "CONTACT\nalex@example.com" in text
+    p = parse(text)
+    assert p["name"] == "Alex Morgan" and [j["company"] for j in p["experience"]] == ["Etsy", "Citi"]
