@@ -335,7 +335,7 @@ URGENT = [
     "severe back pain after lifting, no numbness",
 ]
 ROUTINE = [
-    "I've had a headache for three days",
+    "I've had a headache for three days now",
     "I feel tired all the time",
     "my knee aches when I run",
     "I have a rash on my arm",
@@ -733,6 +733,14 @@ EVERYDAY = [
     "my blood pressure is low and I feel a bit lightheaded in the mornings",
     "my pulse is 55 at rest, I'm a runner",
     "I keep getting cramp in my foot",
+    "{c} has had a cough for a week, no fever, eating and playing",
+    "a dry cough for ten days after a cold, sleeping fine",
+    "my suicidal thoughts have eased since therapy and I want to carry on with it",
+    "I'm on warfarin and bruise easily",
+    "my home blood pressure was 150 over 95 twice, no symptoms",
+    "I had a panic attack yesterday and I'm fine now",
+    "chest twinges when I stretch that go straight away",
+    "a twisted knee from skiing last week, swollen but I can walk",
     "a crick in my neck",
     "my back went when I picked up the shopping, I can walk",
     "a lump on my eyelid",
@@ -947,6 +955,56 @@ EMERGENCY_NEW = {
         "{s} has a fever and a rash that doesn't go when pressed with a glass",
         "fever and purple spots that don't fade",
     ],
+    # More wordings per group, written as patients put them (several signs in one breath, no medical terms).
+    "head_injury": [
+        "blood coming out of {p} ear after the fall and {s} {v} drowsy",
+        "clear watery fluid from {p} nose since {s} banged {p} head",
+        "{s} fell off the ladder onto {p} head and keeps asking the same questions",
+        "{s} had a knock to the head and now {s} can't stay awake",
+    ],
+    "pregnancy": [
+        "I think my waters have gone and I'm only 31 weeks",
+        "fluid gushing down my legs at 27 weeks pregnant",
+        "{p} wife is 35 weeks, her head is pounding and she's seeing flashing lights",
+        "pregnant and the baby has gone quiet since yesterday, no kicks",
+    ],
+    "neuro": [
+        "{s} has been sick all day with a headache and can't bear the light",
+        "bad headache, vomiting and {p} neck is too stiff to bend",
+        "{s} {v} confused with a headache and a temperature and the light hurts {p} eyes",
+        "headache came on like an explosion and {s} threw up",
+    ],
+    "bleeding": [
+        "{s} cut {p} leg on a saw and the blood is soaking everything",
+        "big gash on {p} arm and I can see fat, it won't stop bleeding",
+        "{s} {v} coughing up clots of blood and getting breathless",
+    ],
+    "cardiac": [
+        "{p} heart is racing and skipping and {s} has gone pale and dizzy",
+        "{s} says it's just indigestion but the chest pain is crushing and {s} {v} sweating",
+    ],
+    "breathing": [
+        "{s} can't finish a sentence and the inhaler isn't helping at all",
+        "{c} is wheezing and sucking in under the ribs",
+    ],
+    "trauma": [
+        "{p} hip is turned out and the leg looks shorter after the fall, {s} can't get up",
+        "{c} pulled a kettle of boiling water over {p} chest",
+        "a dog bit {p} face, it's deep and still bleeding",
+    ],
+    "abdominal": [
+        "the stomach pain is unbearable and {p} belly is rigid",
+        "{p} belly is swelling and {s} {v} very pale after a crash",
+    ],
+    "metabolic": [
+        "the sugar meter says LO and {s} {v} sweating and shaking",
+        "{s} {v} diabetic, drowsy and breathing deeply, sugar reads HI",
+    ],
+    "poisoning": [
+        "{c} bit into a dishwasher tablet and {p} mouth is burning",
+        "{s} drank a lot and took pills and is snoring strangely",
+    ],
+    "spinal": ["{p} legs have suddenly gone weak and {s} can't feel below the waist"],
 }
 
 SUBJECTS = [

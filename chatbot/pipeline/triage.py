@@ -40,6 +40,7 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\bbleeding\b[^.]{0,25}\b(?:won't|will not|doesn't|does not|can't|cannot|isn't going to) stop",
         r"\b(?:won't|will not|can't|cannot) stop (?:the )?bleeding",
         r"\b(?:bleeding|blood) (?:heavily|everywhere|a lot|profusely)|\bheavy bleeding|\bsevere bleeding|\bspurting\b",
+        r"\bpumping (?:out )?blood\b|\bblood (?:is |keeps )?(?:pumping|gushing)\b|\bkeeps pumping blood\b",
         r"\bsoak(?:ed|ing) through[^.]{0,25}(?:towel|bandage|cloth|pad)",
         r"\b(?:vomiting|throwing up|threw up|thrown up|coughing up|coughed up|vomited) "
         r"(?:a lot of |lots of )?(?:bright red )?blood",
@@ -72,6 +73,8 @@ EMERGENCY_RULES: dict[str, list[str]] = {
         r"\b(?:can't|cannot|can not|struggling to|unable to|hard to|barely) breathe\b"
         r"(?! through (?:my|his|her|their|the) nose)",
         r"\bnot breathing\b|\bstopped breathing\b|\bgasping for (?:air|breath)\b|\bchoking\b",
+        r"\bstuck in (?:my|his|her|their|the) (?:\w+'s )?throat\b[^.]{0,40}"
+        r"\b(?:can't|unable to) (?:breathe|cough|speak|talk|make a sound)",
         r"\b(?:lips|face|skin)\b[^.]{0,15}\b(?:blue|grey|gray)\b|\bturning blue\b",
         r"\bunconscious\b|\bunresponsive\b|\bwon't wake up\b|\bcan't wake (?:him|her|them|my)|\b(?:not|isn't) responding\b",
         r"\bcollapsed\b|\bpassed out\b[^.]{0,30}\b(?:won't|not|isn't|can't)",
@@ -79,6 +82,11 @@ EMERGENCY_RULES: dict[str, list[str]] = {
     ],
     "poisoning or swallowed something dangerous": [
         r"\b(?:swallowed|drank|drunk|ate|eaten)\b[^.]{0,25}\b(?:bleach|poison|button batter|battery|batteries|antifreeze|drain cleaner|detergent pod)",
+        # A child who got into someone's medicines: how many is rarely known.
+        r"\b(?:toddler|\d+ year old|child|kid|son|daughter|baby)\b[^.]{0,40}\b(?:swallowed|has eaten|ate|got into)\b"
+        r"[^.]{0,30}\b(?:tablets|pills|capsules|medicine)\b",
+        r"\bfound (?:my|our|the) (?:toddler|\d+ year old|child|kid|son|daughter|baby)\b[^.]{0,20}\bwith\b[^.]{0,30}"
+        r"\b(?:tablets|pills|capsules|medicine)\b",
     ],
     "bleeding inside the gut (coffee-ground vomit, black tarry stools)": [
         r"\bcoffee[- ]?(?:grounds?|granules)\b", r"\b(?:black|tarry)\b[^.]{0,15}\b(?:tarry|stools?|poo|poop)\b[^.]{0,40}\b(?:dizzy|faint|lightheaded|weak)",
@@ -86,6 +94,10 @@ EMERGENCY_RULES: dict[str, list[str]] = {
     "head or spine injury with red flags": [
         r"\b(?:hit|bang(?:ed)?|bumped|knocked) (?:my|his|her|their|the) head\b[^.]{0,60}\b(?:vomit|being sick|throwing up|confus|drowsy|knocked out|unconscious|fit|seizure)",
         r"\b(?:can't|can not|cannot) (?:feel|move) (?:my|his|her|their) (?:legs|arms|feet)\b",
+        r"\b(?:blood|fluid) (?:is )?(?:coming )?(?:out of|from) (?:my|his|her|their|the) ear\b[^.]{0,50}"
+        r"\b(?:fall|fell|hit|head|bang)",
+        r"\b(?:fall|fell|hit|head|bang\w*)\b[^.]{0,50}\b(?:blood|fluid) (?:is )?(?:coming )?(?:out of|from) "
+        r"(?:my|his|her|their|the) ear\b",
     ],
     "open fracture, serious burn or penetrating wound": [
         r"\bbone\b[^.]{0,30}\b(?:through|out of) (?:the|his|her|my) skin\b", r"\b(?:stabbed|shot|knife wound|gunshot)\b",
