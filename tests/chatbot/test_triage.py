@@ -190,7 +190,8 @@ def test_the_fast_probabilities_are_the_pipelines_own(db):
 
 
 def test_the_second_blind_list_shares_no_message_with_training():
-    rows = [json.loads(line) for line in BLIND_LIST.with_name("triage_blind2.jsonl").read_text().splitlines() if line.strip()]
+    text = BLIND_LIST.with_name("triage_blind2.jsonl").read_text()
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     training = {e["text"].lower() for e in shipped_examples()}
     assert len(rows) >= 100 and sum(r["level"] == "emergent" for r in rows) >= len(rows) / 2
     assert not [r["text"] for r in rows if r["text"].lower() in training]
