@@ -369,6 +369,7 @@ def location_in(piece: str) -> str | None:
 _SKILL_WORDS = {name.lower() for name, _ in builtin_skills() if " " not in name}
 _PARTICLES = {"de", "la", "del", "de la", "da", "das", "do", "dos", "van", "von", "der", "den", "ter", "bin", "binti",
               "al", "el", "le", "du", "di", "y", "e"}
+_PRONOUNS = re.compile(r"\s*[(\[]\s*(?:she|he|they|ze|xe)\s*/\s*\w+(?:\s*/\s*\w+)?\s*[)\]]", re.I)
 _NAME_LABEL = re.compile(r"^\s*(?:full\s+)?name\s*[:：]\s*", re.I)
 # A nickname in quotes or brackets between the names ('Robert "Bob" Miller') is not part of the legal name.
 _NICKNAME = re.compile(r"\s+(?:\"[^\"]{1,20}\"|“[^”]{1,20}”|\([^()]{1,20}\))(?=\s)")
@@ -379,6 +380,9 @@ def name_in(line: str) -> tuple[int, int, str] | None:
 
     "Name: Ahmed Hassan" is read after its label; a nickname between the names is left out of the display.
     """
+    pronouns = _PRONOUNS.search(line)
+    if pronouns:  # "Alex Kim (they/them)"
+        line = line[: pronouns.start()] + " " * (pronouns.end() - pronouns.start()) + line[pronouns.end() :]
     label = _NAME_LABEL.match(line)
     if label:
         found = name_in(line[label.end() :])
@@ -899,7 +903,8 @@ MORE_DEGREE_WORDS = re.compile(
 
 
 def is_degree(value: str) -> bool:
-    """Whether a piece of an education line names a degree or a qualification."""
+    """Whether a piece of an education line names a degree or a qualification (a Scrum Master is neither)."""
+    value = re.sub(r"(?i)\bscrum\s+master\b", "", value)
     return bool(DEGREE_WORDS.search(value) or MORE_DEGREE_WORDS.search(value))
 
 

@@ -329,3 +329,12 @@ def test_a_short_sidebar_beside_a_long_main_column_is_read_as_its_own_column():
     assert text is not None and "2019 - Present\n" in text and "CONTACT\nalex@example.com" in text
     p = parse(text)
     assert p["name"] == "Alex Morgan" and [j["company"] for j in p["experience"]] == ["Etsy", "Citi"]
+
+
+def test_pronouns_after_a_name_and_a_scrum_master_certificate_before_the_degree():
+    text = (
+        "Alex Kim (they/them)\nalex@example.org\n\nEducation & Certifications\n"
+        "Certified Scrum Master, Scrum Alliance, 2019\nBSc Computer Science, University of Leeds, 2015\n"
+    )
+    p = parse(text)
+    assert p["name"] == "Alex Kim" and p["education"][0]["degree"] == "BSc Computer Science"
