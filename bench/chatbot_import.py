@@ -5,8 +5,9 @@ Run from the repository root: .venv/bin/python bench/chatbot_import.py [--limit 
 Default: a scratch VAR_DIR (fresh SQLite database, no index), then the command itself in a child process under
 /usr/bin/time -v, three times: cold (every passage embedded), again unchanged (nothing embedded), and into a new
 database beside the kept index file (passages found by their text, nothing embedded). Wall and CPU seconds, the
-largest process's peak memory (time -v) and the peak of the whole process tree (sampled every 0.2 s: the embedding
-workers are forked children), and the load average before and during each run, since the cores may be shared.
+largest process's peak memory (time -v) and the peak of the whole process tree (proportional set size, sampled
+every 0.2 s: the embedding workers are forked children sharing pages), and the load average before and during
+each run, since the cores may be shared.
 Writes bench/results/chatbot-import.json (the quality part, when run, is kept).
 
 --quality N: how the index's embedding choices change retrieval, on the sample bench/chatbot.py uses (the first N
@@ -38,8 +39,8 @@ MEDQUAD = ROOT.parent / "shared" / "data" / "medical" / "medquad" / "medquad_all
 GOAL_S = 300.0
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--limit", type=int, default=0, help="only the first N answered pairs (default: all 16,407)")
-parser.add_argument("--nice", type=int, default=10, help="niceness of the measured command (the cores are shared)")
+parser.add_argument("--limit", type=int, default=0, help="a seeded sample of N answered pairs (default: all 16,407)")
+parser.add_argument("--nice", type=int, default=5, help="niceness of the measured command (the cores are shared)")
 parser.add_argument("--quality", type=int, default=0, help="compare embedding choices on N answers instead")
 parser.add_argument("--questions", type=int, default=500)
 ARGS = parser.parse_args()
@@ -62,7 +63,7 @@ def _tree_rss(pid: int) -> int:
         total = 0
         for p in [root, *root.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                total += p.memory_full_info().pss  # proportional: pages the forked workers share count once
             except psutil.Error:
                 pass
         return total
@@ -143,12 +144,10 @@ def main_import():
         source = MEDQUAD
         if ARGS.limit:
             source = Path(var) / "medquad_sample.jsonl"
-            with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines, open(source, "w") as out:
-                taken = 0
-                for line in lines:
-                    if taken < ARGS.limit and json.loads(line).get("answer", "").strip():
-                        out.write(line)
-                        taken += 1
+            with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
+                answered = [line for line in lines if json.loads(line).get("answer", "").strip()]
+            random.Random(13).shuffle(answered)  # bench/chatbot.py's seeded sample, across all subsets
+            source.write_text("".join(answered[: ARGS.limit]))
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=_env(var), check=True)
         runs = [run_import(var, source, "cold")]
         runs.append(run_import(var, source, "again, unchanged"))
@@ -176,7 +175,7 @@ def main_import():
         f"nice {ARGS.nice}\n"
     )
     print(
-        "| run | wall | CPU | peak memory (largest process / process tree) | load avg before / during |\n"
+        "| run | wall | CPU | peak memory (largest process / process tree PSS) | load avg before / during |\n"
         "|---|---:|---:|---:|---:|"
     )
     for r in runs:
