@@ -47,8 +47,9 @@ SEED = 13
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 SCISUMM_TRAIN, SCISUMM_TEST, SCISUMM_WORDS, SCISUMM_MAX_SENTENCES = 10_000, 10_000, 150, 300  # every paper of each split
 # Held-out contracts first (seeded shuffle), then validation; every other contract trains. BENCH_CUAD_VALIDATION
-# moves contracts from training to validation (the held-out ones stay the same).
-CUAD_TEST, CUAD_VALIDATION = 90, int(os.environ.get("BENCH_CUAD_VALIDATION", "30"))
+# moves contracts between training and validation (the held-out ones stay the same). 60, not 30: with 30 the
+# per-category thresholds and Cs fitted validation's noise (key-term F1 0.71 there, 0.666 held out).
+CUAD_TEST, CUAD_VALIDATION = 90, int(os.environ.get("BENCH_CUAD_VALIDATION", "60"))
 # The CUAD paper's best model (DeBERTa-xlarge), its own test split, span-level: the anchor row.
 CUAD_PUBLISHED = {"system": "CUAD paper, DeBERTa-xlarge (Hendrycks et al., 2021)", "aupr": 47.8, "precision_at_80_recall": 44.0}
 NEGATIONS = ROOT / "bench" / "data" / "summarizer" / "negations.json"
