@@ -123,14 +123,15 @@ def renewal_notice(text: str) -> str | None:
 
 # The words that date a preamble, most telling first: the day it was made, the day it takes effect, the day it is dated.
 _DATE_CUES = (
-    re.compile(r"\b(?:made|entered\s+into|executed)(?:\s+and\s+(?:entered\s+into|executed|effective))?"
+    re.compile(r"\b(?:made|entered(?:\s+into)?|executed)(?:\s+and\s+(?:entered\s+into|executed|effective))?"
                r"(?:\s+(?:in\s+duplicate|as\s+of|as\s+from|on|effective|with\s+effect\s+from))*\b", re.IGNORECASE),
     re.compile(r"\beffective(?:\s+(?:as\s+of|as\s+from|on|from))+\b", re.IGNORECASE),
     re.compile(r"\bdated(?:\s+(?:as\s+of|on))?\b", re.IGNORECASE),
 )
 # "... Amendment to the Supply Agreement dated June 1, 2010": a date of the agreement this one refers to.
 _OTHER_DOCUMENT = re.compile(
-    r"(?:\b(?:to|under|of|amends?|amending|in|means)\s+(?:the|a|an|such)|\bthat\s+certain)\b[^.;()\d]{0,60}$", re.IGNORECASE)
+    r"(?:\b(?:to|under|of|amends?|amending|in|means)\s+(?:the|a|an|such)|\bthat\s+certain)\b(?:(?!\b(?:1[89]|20)\d\d\b)[^.;()]){0,100}$",
+    re.IGNORECASE)
 _ABOUT_THIS_AGREEMENT = re.compile(
     r"\b(?:this|the)\b[^.]{0,80}\b(?:agreement|contract|amendment|lease|licen[cs]e)\b", re.IGNORECASE)
 PREAMBLE_DATE_AFTER = 1500  # how far past the start of the parties' preamble its date is looked for
@@ -141,7 +142,7 @@ def preamble_date(text: str) -> tuple[str, int, int] | None:
     its cue starts and its date ends; never the date of another document it names."""
     for cue in _DATE_CUES:
         for m in cue.finditer(text):
-            if _OTHER_DOCUMENT.search(text, max(0, m.start() - 80), m.start()):
+            if _OTHER_DOCUMENT.search(text, max(0, m.start() - 140), m.start()):
                 continue
             found = N.leading_date(text[m.end() : m.end() + 60])
             if found:
@@ -149,13 +150,28 @@ def preamble_date(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+def agreement_date(text: str) -> str | None:
+    """The date an Agreement Date excerpt gives this agreement: its preamble's, else its first date unless every date in
+    it belongs to another document ('Reference is made to that certain Agreement dated as of ...')."""
+    found = preamble_date(text)
+    if found:
+        return found[0]
+    for cue in _DATE_CUES:
+        for m in cue.finditer(text):
+            if N.leading_date(text[m.end() : m.end() + 60]):
+                return None  # its dated cues all date another document: the preamble may still date this one
+    return N.iso_date(text)
+
+
 def _preamble_sentences(sents, parties: dict | None) -> list:
     """The cover and the preamble: every sentence up to the parties' preamble (and a little past it), or, with no
     preamble found, the opening sentences that speak of this agreement; recitals, definitions, contents never."""
     if parties is not None:
         window = [s for s in sents if s.start < parties["start"] + PREAMBLE_DATE_AFTER]
-    else:
-        window = [s for s in sents if s.start <= C.OPENING_CHARS and _ABOUT_THIS_AGREEMENT.search(s.text)]
+    else:  # the cover, up to the first sentence that speaks of this agreement
+        opening = [s for s in sents if s.start <= C.OPENING_CHARS]
+        first = next((i for i, s in enumerate(opening) if _ABOUT_THIS_AGREEMENT.search(s.text)), None)
+        window = opening[: first + 1] if first is not None else []
     kept = []
     for s in window:
         if C.boilerplate(s.text) in ("recital", "definition", "contents", "signature"):
@@ -205,7 +221,7 @@ def lawyer_answers(terms: list[dict], sents, page_at) -> list[dict]:
 
     from_term("parties", "Parties", lambda t: parties_with_roles(t["text"]) or None)
     from_term("title", "Document Name", lambda t: t.get("answer"))
-    from_term("agreement_date", "Agreement Date", lambda t: (preamble_date(t["text"]) or [N.iso_date(t["text"])])[0])
+    from_term("agreement_date", "Agreement Date", lambda t: agreement_date(t["text"]))
     from_term("effective_date", "Effective Date", lambda t: N.iso_date(t["text"]))
     from_term("expiration_date", "Expiration Date", lambda t: N.iso_date(t["text"]) or ("perpetual" if re.search(r"\bperpetu", t["text"], re.I) else None))
     from_term("initial_term", "Expiration Date", lambda t: initial_term(t["text"]))

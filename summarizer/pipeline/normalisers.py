@@ -108,8 +108,12 @@ _ROLE_NOUNS = {"company", "client", "customer", "developer", "supplier", "distri
 
 def _reads_as_a_name(piece: str) -> bool:
     words = piece.split()
-    if " ".join(words).lower().strip(" .,") in _ROLE_NOUNS:
+    if " ".join(words).lower().strip(" .,") in _ROLE_NOUNS or piece.count("(") != piece.count(")"):
         return False
+    if re.match(r"(?:WITNESSETH|RECITALS|WHEREAS|Suite|Floor|P\.?O\.?\b)", piece, re.IGNORECASE):
+        return False
+    if len(words) == 1 and not piece.isupper():
+        return False  # a lone title-case word is a place or a heading ('Nashville', 'Merchandising'), not a company
     return not any(w[0].islower() and w.lower().strip(",.") not in _NAME_SMALL_WORDS for w in words if w[0].isalpha())
 
 

@@ -100,3 +100,18 @@ def test_a_cover_page_names_the_parties_line_by_line():
         "HARROW & WELD ENTERPRISES, INC.",
     ]
     assert found["agreement_date"]["answer"] == "2015-06-26"
+
+
+def test_an_amendment_is_dated_by_its_cover_not_by_the_agreement_it_refers_to():
+    text = (
+        "AMENDMENT NO. 3\n\nDated as of February 19, 2007\n\nReference is hereby made to that certain fully executed "
+        'Content License Agreement Number 12965 dated as of December 16, 2004 (the "Agreement"), between Foxglove '
+        'Media Inc. ("Foxglove") and Glint Mobile Inc. ("Licensee").\n' + BODY
+    )
+    assert answers(text)["agreement_date"]["answer"] == "2007-02-19"
+
+
+def test_address_fragments_and_recital_words_are_not_parties():
+    assert N.parties(
+        "by and between Orchard Labs, Inc., 12 Main Street, Suite 200, Nashville and Keel Foods LLC. WITNESSETH"
+    ) == ["Orchard Labs, Inc.", "Keel Foods LLC"]
