@@ -129,9 +129,8 @@ _DATE_CUES = (
     re.compile(r"\bdated(?:\s+(?:as\s+of|on))?\b", re.IGNORECASE),
 )
 # "... Amendment to the Supply Agreement dated June 1, 2010": a date of the agreement this one refers to.
-_OTHER_DOCUMENT = re.compile(
-    r"(?:\b(?:to|under|of|amends?|amending|in|means)\s+(?:the|a|an|such)|\bthat\s+certain)\b(?:(?!\b(?:1[89]|20)\d\d\b)[^.;()]){0,100}$",
-    re.IGNORECASE)
+_OTHER_DOCUMENT = re.compile(r"(?:\b(?:to|under|of|amends?|amending|in|means)\s+(?:the|a|an|such)|\bthat\s+certain)\b"
+                             r"(?:(?!\b(?:1[89]|20)\d\d\b)[^.;()]){0,100}$", re.IGNORECASE)  # a year ends the reference
 _ABOUT_THIS_AGREEMENT = re.compile(
     r"\b(?:this|the)\b[^.]{0,80}\b(?:agreement|contract|amendment|lease|licen[cs]e)\b", re.IGNORECASE)
 PREAMBLE_DATE_AFTER = 1500  # how far past the start of the parties' preamble its date is looked for
