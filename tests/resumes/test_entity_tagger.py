@@ -114,9 +114,10 @@ def test_the_name_is_marked_wherever_it_recurs_but_not_over_another_span():
 
 @pytest.fixture
 def production_back_to_the_rules_after():
-    """A promoted version outlives a test's rows only in the engine's cache: later tests must parse with the rules."""
+    """The engine caches loaded versions by id, which outlives a test's rows: none may leak into or out of it."""
     from suite.ml import engine
 
+    engine.forget()
     yield
     engine.forget()
 
