@@ -7,7 +7,7 @@ parsed through the product's own upload and parse services; two-column ones as P
 Runs in its own temporary VAR_DIR with the real encoder (all-MiniLM-L6-v2):
     .venv/bin/python bench/resumes.py [--train 260] [--heldout 40] [--epochs N] [--hp '{"learning_rate": 1e-4}']
     .venv/bin/python bench/resumes.py --profiles-only     # the profile fields alone (seconds, no training)
-    .venv/bin/python bench/resumes.py --tagger-only       # the CRF entity tagger (train_entity_tagger), minutes
+    .venv/bin/python bench/resumes.py --tagger-only       # resumes.ner alone, the crf strategy (or --strategy), minutes
 Prints Markdown tables and writes bench/results/resumes.json (or resumes-profiles.json with --profiles-only).
 """
 
@@ -39,9 +39,8 @@ PARSER.add_argument("--profiles-only", action="store_true", help="only the profi
 PARSER.add_argument(
     "--tagger-only",
     action="store_true",
-    help="only resumes.ner's CRF: trained by train_entity_tagger on the first --train, scored on the held-out rest",
+    help="only resumes.ner: a crf run (or --strategy) on the first --train, scored on the held-out rest",
 )
-PARSER.add_argument("--tagger-grid", default="", help="train_entity_tagger --grid (default: its own)")
 ARGS = PARSER.parse_args()
 
 VAR = tempfile.mkdtemp(prefix="fineloop-bench-resumes-")
@@ -259,6 +258,7 @@ def main():
         scores = MET.span_metrics(truth, guess)
         return scores, len(heldout) / seconds
 
+    results["reference"] = reference_import()  # O*NET/ESCO: the skills taxonomy and the CRF's gazetteers
     # --- untrained: sections, patterns, the starting taxonomy --------------------------------
     untrained, untrained_rate = per_label(kind.default_predict)
     print(f"untrained: micro F1 {untrained['f1']:.3f}, {untrained_rate:.1f} resumes/s", flush=True)
@@ -428,18 +428,32 @@ def main():
     print(f"wrote {out}")
 
 
+def reference_import():
+    """O*NET and ESCO as the README imports them: the entity model's gazetteers (titles, skills) live there."""
+    from resumes.services import import_esco, import_onet
+
+    started = time.perf_counter()
+    counts = {"onet": import_onet(DATA / "jobs" / "onet")}
+    counts["esco"] = import_esco(DATA / "jobs" / "esco" / "skills.csv.gz")
+    return {**counts, "seconds": round(time.perf_counter() - started, 1)}
+
+
 def main_tagger():
-    """resumes.ner's CRF through the product's commands: import, snapshot, train_entity_tagger; then parse held-out."""
+    """resumes.ner's CRF through the product's path: reference import, annotation import, snapshot, a crf training run
+    and its gate; then the held-out resumes untrained (rules) / trained (CRF alone) / served, and parse throughput."""
     if not DOTIN.exists():
         sys.exit(f"{DOTIN} is missing: the benchmark reads ../shared/data")
     call_command("migrate", verbosity=0)
-    from annotation.services import items_import
+    from annotation.services import items_import, snapshot_freeze
     from resumes.formats import DotinResumes
     from resumes.ml import NER
     from resumes.pipeline.entities import LABELS
     from resumes.services.resumes import parse_text
+    from suite.ml import engine, serving
     from suite.ml import kinds as K
     from suite.ml import metrics as MET
+    from suite.ml import services as ml_services
+    from suite.ml.models import ModelVersion
 
     kind = K.get_kind(NER)
     items = [item for _, item in DotinResumes().parse(io.BytesIO(DOTIN.read_bytes()), kind=kind)]
@@ -457,65 +471,103 @@ def main_tagger():
             len(texts) / (time.perf_counter() - wall),
         )
 
+    reference = reference_import()
+    print(f"reference data: {reference}", flush=True)
     rules, _, _ = measured(kind.default_predict)
-    print(f"rules: micro F1 {rules['f1']:.3f}", flush=True)
+    print(f"untrained (rules): micro F1 {rules['f1']:.3f}", flush=True)
     items_import(kind=NER, items=train, accepted=True)
+    snapshot = snapshot_freeze(kind=NER)
+    strategy = ARGS.strategy or "crf"
     started = time.perf_counter()
-    out = io.StringIO()
-    call_command("train_entity_tagger", *(["--grid", ARGS.tagger_grid] if ARGS.tagger_grid else []), stdout=out)
+    run = ml_services.training_run_start(
+        kind=NER, strategy=strategy, hyperparameters=json.loads(ARGS.hp), snapshot=snapshot, enqueue=False
+    )
+    run = ml_services.training_run_execute(run_id=run.pk)
     train_seconds = time.perf_counter() - started
-    print(out.getvalue(), flush=True)
-    served, _, _ = measured(lambda xs: kind.predict(xs))  # as parse_text asks for it: the served tagger
-    print(f"served: micro P {served['precision']:.3f} R {served['recall']:.3f} F1 {served['f1']:.3f}", flush=True)
+    if run.status != "succeeded":
+        sys.exit(f"training failed: {run.error}")
+    for e in run.epochs:
+        v = e["validation"]
+        print(f"  grid c1={v.get('c1')} c2={v.get('c2')}: validation micro F1 {v['f1']:.3f} ({e['seconds']:.0f} s)")
+    version = ModelVersion.objects.get(training_run=run)
+    print(f"gate: {run.gate.get('why')}", flush=True)
+    trained, _, _ = measured(engine.load(version).predict)  # the CRF alone
+    served, served_cpu, _ = measured(lambda xs: serving.predict_with(kind, xs, version))  # as a parse serves it
+    print(f"trained micro F1 {trained['f1']:.3f}, served {served['f1']:.3f}", flush=True)
+    in_production = serving.production(kind) == version
+    for text in texts[:3]:
+        parse_text(text, version=version)  # warm: the version loaded, gazetteers and taxonomy cached
     cpu, wall = time.process_time(), time.perf_counter()
     for text in texts:
-        parse_text(text)  # text to profile, as the worker does after extraction
+        parse_text(text, version=version)  # text to profile, as the worker does after extraction
     parse_cpu, parse_wall = len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
-    folder = Path(os.environ["VAR_DIR"]) / "models" / "resumes.ner-crf"
-    model = json.loads((folder / "current.json").read_text())["model"]
-    report = json.loads((folder / model).with_suffix(".json").read_text())
-    before = json.loads((ROOT / "bench" / "results" / "resumes.json").read_text())["ner"]["served"]
+    from resumes.pipeline.entities import without_overlaps
+    from resumes.pipeline.profile import build_profile
+    from resumes.selectors import skill_taxonomy
+
+    cpu = time.process_time()
+    for text in texts:  # the rules alone, for comparison (parse_text would serve the promoted CRF)
+        build_profile(text, without_overlaps(kind.default_predict([text])[0]["spans"]), skill_taxonomy())
+    rules_cpu = len(texts) / (time.process_time() - cpu)
+    before_path = ROOT / "bench" / "results" / "resumes.json"
+    before = json.loads(before_path.read_text())["ner"]["served"] if before_path.exists() else {}
 
     def cells(m):
         return f"{m.get('precision', 0):.2f} | {m.get('recall', 0):.2f} | {m.get('f1', 0):.2f}"
 
-    split = report["split_counts"]
-    picked = max(report["tried"], key=lambda t: t["validation"]["f1"])
+    split = run.snapshot.split_counts
+    best = run.epochs[run.best_epoch - 1]["validation"]
     table = [
-        f"resumes.ner on the last {len(heldout)} dotin resumes (never imported); CRF trained by `train_entity_tagger` on a "
-        f"snapshot of the first {len(train)} (split {split.get('train')}/{split.get('validation')}/{split.get('test')}), "
-        f"c1={picked['c1']} c2={picked['c2']} picked on validation, {train_seconds:.0f} s in all; served = as parsing asks "
-        f"for it (CRF, rules fill a missing e-mail or name); transformer = the 2026-11-24 served MiniLM (resumes.json)",
+        f"resumes.ner on the last {len(heldout)} dotin resumes (never imported), {time.strftime('%Y-%m-%d')}. "
+        f"{strategy} run through the product's path (O*NET/ESCO import, annotation import of the first {len(train)}, "
+        f"snapshot {split.get('train')}/{split.get('validation')}/{split.get('test')}, training run, gate): "
+        f"{len(run.epochs)} grid points, c1={best.get('c1')} c2={best.get('c2')} picked on validation, "
+        f"{train_seconds:.0f} s in all. untrained = rules; trained = the CRF alone; served = CRF + precise "
+        "e-mail/name rules, as parsing serves it; transformer = the 2026-11-24 served MiniLM (resumes.json)",
         "",
-        "| label | support | rules P | R | F1 | transformer P | R | F1 | CRF served P | R | F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| label | support | untrained P | R | F1 | transformer P | R | F1 | trained P | R | F1 | served P | R | F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label in LABELS:
         support = rules["per_label"].get(label, {}).get("support", 0)
+        row = [rules, before, trained, served]
         table.append(
-            f"| {label} | {support} | {cells(rules['per_label'].get(label, {}))} | "
-            f"{cells(before['per_label'].get(label, {}))} | {cells(served['per_label'].get(label, {}))} |"
+            f"| {label} | {support} | " + " | ".join(cells(m.get("per_label", {}).get(label, {})) for m in row) + " |"
         )
-    table.append(f"| **micro** | | {cells(rules)} | {cells(before)} | {cells(served)} |")
+    table.append(f"| **micro** | | {cells(rules)} | {cells(before)} | {cells(trained)} | {cells(served)} |")
     table += [
         "",
         "| measure | value |",
         "|---|---|",
-        f"| CRF on its snapshot's test split, micro F1 (against what served before) | {report['test']['f1']:.3f} ({report['serving_before']['f1']:.3f}) |",
-        f"| served from now on | {report['served']} |",
-        f"| parse throughput with the CRF, text to profile (resumes/s, CPU time / wall clock on a shared machine) | {parse_cpu:.1f} / {parse_wall:.1f} |",
+        f"| snapshot test split, micro F1 served (against what served before) | {run.test_metrics['f1']:.3f} "
+        f"({run.baseline_metrics['f1']:.3f}) |",
+        f"| gate | {'promoted' if in_production else 'kept as candidate'}: {run.gate.get('why', '')} |",
+        f"| tagging alone, served (resumes/s, CPU time) | {served_cpu:.1f} |",
+        f"| parse with the CRF, text to profile (resumes/s, CPU time / wall clock) | {parse_cpu:.1f} / "
+        f"{parse_wall:.1f} |",
+        f"| parse with the rules alone (resumes/s, CPU time) | {rules_cpu:.1f} |",
     ]
     print("\n".join(table))
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "train": len(train),
         "heldout": len(heldout),
+        "strategy": strategy,
         "train_seconds": round(train_seconds, 1),
-        "rules": rules,
+        "reference": reference,
+        "run": {
+            "hyperparameters": run.hyperparameters, "epochs": run.epochs, "best_epoch": run.best_epoch,
+            "split": split, "test": run.test_metrics, "baseline": run.baseline_metrics, "gate": run.gate,
+            "promoted": in_production,
+        },
+        "untrained": rules,
+        "trained": trained,
         "served": served,
         "transformer_2026_11_24": before,
-        "report": report,
-        "parse_resumes_per_second": {"cpu": round(parse_cpu, 2), "wall": round(parse_wall, 2)},
+        "resumes_per_second": {
+            "tagging_served_cpu": round(served_cpu, 2), "parse_cpu": round(parse_cpu, 2),
+            "parse_wall": round(parse_wall, 2), "parse_rules_cpu": round(rules_cpu, 2),
+        },
         "machine": {"cpu_count": os.cpu_count(), "load": os.getloadavg()},
         "table": "\n".join(table),
     }
