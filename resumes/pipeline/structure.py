@@ -380,6 +380,8 @@ def name_in(line: str) -> tuple[int, int, str] | None:
 
     "Name: Ahmed Hassan" is read after its label; a nickname between the names is left out of the display.
     """
+    if len(line) > 120 and len(line.strip()) > 100:  # no name line is this long; the patterns below are not cheap
+        return None
     pronouns = _PRONOUNS.search(line)
     if pronouns:  # "Alex Kim (they/them)"
         line = line[: pronouns.start()] + " " * (pronouns.end() - pronouns.start()) + line[pronouns.end() :]
