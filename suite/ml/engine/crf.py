@@ -300,6 +300,8 @@ class CRFModel:
                     if waited >= hp.patience:
                         result.stopped_early = n < len(points)
                         break
+            if best_model is None:  # no point scored the primary metric: the last one stands
+                best_model, result.best_epoch = self._model, len(result.epochs)
             self._use(best_model)
             best = points[result.best_epoch - 1]
             self.meta["hyperparameters"] = {**hp.as_dict(), "l1_penalty": best[0], "l2_penalty": best[1]}
