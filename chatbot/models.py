@@ -83,7 +83,8 @@ class Article(models.Model):
     question = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: every chat message reads MAX(updated_at) to see whether the knowledge base changed.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["id"]
