@@ -23,7 +23,7 @@ __all__ = [
     "score", "load", "build", "forget",
 ]
 
-_loaded: "OrderedDict[int, object]" = OrderedDict()
+_loaded: "OrderedDict[tuple, object]" = OrderedDict()
 _lock = threading.Lock()
 LOADED_VERSIONS_KEPT = 8
 
@@ -52,16 +52,21 @@ def build(kind, *, base: str, strategy: str, hp: Hyperparameters):
 
 
 def load(version):
-    """The trained model behind a ModelVersion; loaded once per process, least recently used dropped."""
-    with _lock:
-        if version.pk in _loaded:
-            _loaded.move_to_end(version.pk)
-            return _loaded[version.pk]
+    """The trained model behind a ModelVersion; loaded once per process, least recently used dropped.
+
+    Cached by the artifact's folder and when it was written, not the row id: ids repeat across databases (tests,
+    a restored backup) while a folder rewritten by a later run must not serve the earlier model."""
     folder = Path(version.artifact_path)
-    meta = json.loads((folder / "fineloop.json").read_text())
+    meta_file = folder / "fineloop.json"
+    key = (str(folder), meta_file.stat().st_mtime_ns)
+    with _lock:
+        if key in _loaded:
+            _loaded.move_to_end(key)
+            return _loaded[key]
+    meta = json.loads(meta_file.read_text())
     model = _model_class(meta["task_type"], meta.get("strategy", "")).load(None, folder)
     with _lock:
-        _loaded[version.pk] = model
+        _loaded[key] = model
         while len(_loaded) > LOADED_VERSIONS_KEPT:
             _loaded.popitem(last=False)
     return model

@@ -7,7 +7,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from suite.ml import kinds as K
-from suite.ml import services
+from suite.ml import engine, services
 from suite.ml.models import DatasetSnapshot, TrainingRun
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind")
-        parser.add_argument("--strategy", choices=["full", "layerwise", "feature", "lora"])
+        parser.add_argument("--strategy", choices=engine.STRATEGIES)
         parser.add_argument("--epochs", type=int)
         parser.add_argument("--lr", type=float, dest="learning_rate")
         parser.add_argument("--batch-size", type=int, dest="batch_size")
