@@ -121,7 +121,7 @@ def retrieval(rows: list[dict], unanswerable: list[dict]) -> dict:
     from chatbot.pipeline.text import terms
     from chatbot.pipeline.triage import Triage
     from chatbot.services.conversations import Turn, _answer, retrieve
-    from chatbot.services.knowledge import knowledge_index
+    from chatbot.services.knowledge import knowledge_index, medquad_source_id
     from chatbot_rewording import reword
     from suite.ml.encoder import get_encoder
 
@@ -144,7 +144,10 @@ def retrieval(rows: list[dict], unanswerable: list[dict]) -> dict:
     cache.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(index_path(), cache)
     rng = random.Random(29)
-    asked = [{**r, "question": reword(r, rng)} for r in rows[: ARGS.questions + ARGS.tune]]
+    # Each pair is asked for by the id the import gave its answer (a qid MedQuAD reuses gets its subset and focus).
+    seen: set = set()
+    ids = [medquad_source_id(r, seen) for r in rows]
+    asked = [{**r, "question": reword(r, rng), "qid": sid} for r, sid in zip(rows[: ARGS.questions + ARGS.tune], ids)]
     reported, tuning = asked[: ARGS.questions], asked[ARGS.questions :]
     out = {"articles": len(rows), "chunks": len(index), "questions": len(reported), "tuning_questions": len(tuning),
            "unanswerable_questions": len(unanswerable), "dense_weight": DENSE_WEIGHT,
