@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections import Counter
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,38 @@ def page_text(page) -> str | None:
     for column in columns:
         for line in _lines(column):
             out.append(" ".join(r[2] for r in line))
+        out.append("")
+    return "\n".join(out).strip() + "\n"
+
+
+# In plain text a column gap is a run of spaces; one or two spaces stay inside a phrase.
+_TEXT_RUN = re.compile(r"\S+(?: {1,2}\S+)*")
+_TEXT_LINE_HEIGHT = 12.0
+
+
+def text_reading_order(text: str) -> str | None:
+    """Plain text with two columns side by side (as `pdftotext -layout` writes a two-column resume) read column
+    by column; None when the text is one column. The same column finder as for PDFs, on character positions."""
+    lines = text.splitlines()
+    runs = [
+        (float(m.start()), -i * _TEXT_LINE_HEIGHT, m.group())
+        for i, line in enumerate(lines)
+        for m in _TEXT_RUN.finditer(line.expandtabs(8))
+    ]
+    if not runs:
+        return None
+    edge = column_edge(runs, float(max(len(line.expandtabs(8)) for line in lines)))
+    if edge is None:
+        return None
+    out = []
+    for column in ([r for r in runs if r[0] < edge], [r for r in runs if r[0] >= edge]):
+        previous = None
+        for line in _lines(column):
+            y = line[0][1]
+            if previous is not None and previous - y > _TEXT_LINE_HEIGHT * 1.5:
+                out.append("")  # a blank line in the column stays a paragraph break
+            out.append(" ".join(r[2] for r in line))
+            previous = y
         out.append("")
     return "\n".join(out).strip() + "\n"
 

@@ -410,6 +410,9 @@ def name_in(line: str) -> tuple[int, int, str] | None:
         return None
     if any(t.lower().strip(".") in NOT_NAME_WORDS for t in tokens) or TITLE_WORDS.search(core) or heading_of(core):
         return None
+    # In mixed case every name starts with a capital: "Lean manufacturing" is a headline's phrase, not a person.
+    if not (core.isupper() or core.islower()) and any(t[0].islower() for t in named):
+        return None
     if sum(len(t.strip(".")) == 1 for t in tokens) > 1:  # at most one middle initial
         return None
     if all(t.lower() in _SKILL_WORDS for t in tokens):  # "SQL JIRA", "Python Java": a sidebar's skills, not a person

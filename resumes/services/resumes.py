@@ -22,7 +22,7 @@ from resumes.models import (
     ResumeEntity,
 )
 from resumes.pipeline.entities import without_overlaps
-from resumes.pipeline.layout import pdf_reading_order
+from resumes.pipeline.layout import pdf_reading_order, text_reading_order
 from resumes.pipeline.profile import build_profile
 from resumes.pipeline.taxonomy import KIND_LABELS, KINDS
 from suite import documents
@@ -128,6 +128,8 @@ def resume_parse(*, resume_id: int) -> Resume:
         text = extracted.text
         if extracted.file_type == "pdf":
             text = pdf_reading_order(data) or text  # two columns read one after the other
+        else:
+            text = text_reading_order(text) or text  # columns side by side in plain text, the same way
     except documents.DocumentError as exc:
         return _fail(resume, exc.code, str(exc))
     except Exception as exc:  # a reader's own error (bad XML inside a DOCX): the file is damaged, say so
