@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.pipeline.clauses import boilerplate
+from summarizer.pipeline.clauses import boilerplate, denies
 from summarizer.pipeline.sentences import Sentence
 
 # flag: (what it means to a reader, key-term categories that raise it, extra text condition or None)
@@ -54,6 +54,10 @@ def risk_flags(key_terms: list[dict], sentences: list[Sentence]) -> list[dict]:
                 continue
             source = {"text": hit.text, "start": hit.start, "end": hit.end}
         if source is None:
+            continue
+        # An unsure flag the contract itself contradicts ("appoints Distributor as a non-exclusive distributor") is
+        # a false alarm a lawyer would catch at once: it is not raised.
+        if source.get("status") == "possible" and any(denies(c, s.text) for c in categories for s in sentences):
             continue
         # A flag raised from a "possible" key term is itself only possible: the reader sees which.
         out.append({"flag": flag, "why": why, "text": source["text"], "start": source["start"], "end": source["end"],
