@@ -17,7 +17,6 @@ It builds its own database and files in a fresh temporary folder (VAR_DIR) and r
 import argparse
 import atexit
 import datetime
-import gzip
 import json
 import os
 import platform
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "results" / "chatbot.json"
-MEDQUAD = ROOT.parent / "shared" / "data" / "medical" / "medquad" / "medquad_all.jsonl.gz"
+from medquad_sample import MEDQUAD, answered_pairs  # noqa: E402
 MEDICATIONQA = ROOT.parent / "shared" / "data" / "medical" / "medicationqa" / "medicationqa.csv"
 CONVERSATIONS = 10
 P95_GOAL_MS = 300.0
@@ -75,14 +74,7 @@ from django.core.management import call_command  # noqa: E402
 
 
 def pairs(limit: int) -> list[dict]:
-    out = []
-    with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            if row.get("answer", "").strip():
-                out.append(row)
-    random.Random(13).shuffle(out)  # a seeded sample across all sources, not the first files only
-    return out[:limit]
+    return answered_pairs(limit)
 
 
 def _ranked(index, hits) -> list[str]:

@@ -18,7 +18,6 @@ embedding's CPU seconds, for float32 and bfloat16 at 256 tokens and bfloat16 at 
 
 import argparse
 import datetime
-import gzip
 import json
 import os
 import random
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "results" / "chatbot-import.json"
-MEDQUAD = ROOT.parent / "shared" / "data" / "medical" / "medquad" / "medquad_all.jsonl.gz"
+from medquad_sample import MEDQUAD, answered_pairs  # noqa: E402
 GOAL_S = 300.0
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -144,10 +143,8 @@ def main_import():
         source = MEDQUAD
         if ARGS.limit:
             source = Path(var) / "medquad_sample.jsonl"
-            with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
-                answered = [line for line in lines if json.loads(line).get("answer", "").strip()]
-            random.Random(13).shuffle(answered)  # bench/chatbot.py's seeded sample, across all subsets
-            source.write_text("".join(answered[: ARGS.limit]))
+            # bench/chatbot.py's seeded sample, across all subsets
+            source.write_text("".join(json.dumps(row) + "\n" for row in answered_pairs(ARGS.limit)))
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=_env(var), check=True)
         runs = [run_import(var, source, "cold")]
         runs.append(run_import(var, source, "again, unchanged"))
@@ -201,14 +198,7 @@ def main_quality():
     from chatbot_rewording import reword
 
     try:
-        rows = []
-        with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                row = json.loads(line)
-                if row.get("answer", "").strip():
-                    rows.append(row)
-        random.Random(13).shuffle(rows)  # bench/chatbot.py's sample and questions, so the figures compare
-        rows = rows[: ARGS.quality]
+        rows = answered_pairs(ARGS.quality)  # bench/chatbot.py's sample and questions, so the figures compare
         rng = random.Random(29)
         asked = [{**r, "question": reword(r, rng)} for r in rows[: ARGS.questions]]
         sample = Path(var) / "sample.jsonl"
