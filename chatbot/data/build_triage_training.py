@@ -1124,28 +1124,12 @@ def _wrap(message: str, wrappers: list[str], rng: random.Random) -> str:
 def build(seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     rows = []
-    for group, phrases in EMERGENCY.items():
-        for k, phrase in enumerate(phrases):
-            for _ in range(4):
-                rows.append(
-                    {
-                        "text": _wrap(_fill(phrase, rng), WRAPPERS, rng),
-                        "level": "emergency",
-                        "group": group,
-                        "situation": f"{group}-{k}",
-                    }
-                )
-    for group, phrases in EMERGENCY_NEW.items():
-        for k, phrase in enumerate(phrases):
-            for _ in range(4):
-                rows.append(
-                    {
-                        "text": _wrap(_fill(phrase, rng), WRAPPERS, rng),
-                        "level": "emergency",
-                        "group": group,
-                        "situation": f"{group}-new-{k}",
-                    }
-                )
+    for catalogue, tag in ((EMERGENCY, ""), (EMERGENCY_NEW, "new-")):  # this round's wordings after the first ones
+        for group, phrases in catalogue.items():
+            for k, phrase in enumerate(phrases):
+                for _ in range(4):
+                    text = _wrap(_fill(phrase, rng), WRAPPERS, rng)
+                    rows.append({"text": text, "level": "emergency", "group": group, "situation": f"{group}-{tag}{k}"})
     ordinary = [
         ("urgent", URGENT, 8),
         ("routine", ROUTINE, 6),
