@@ -287,7 +287,7 @@ def main():
     from suite.ml.models import ModelVersion
 
     version = ModelVersion.objects.get(training_run=run)
-    trained, trained_rate = per_label(engine.load(version).predict)  # the model alone
+    trained, trained_rate = per_label(engine.load(version, kind).predict)  # the model alone
     served, _ = per_label(
         lambda inputs: kind.predict_with(inputs, version)
     )  # model + precise rules, as parsing serves it
@@ -488,7 +488,7 @@ def main_tagger():
         print(f"  grid c1={v.get('c1')} c2={v.get('c2')}: validation micro F1 {v['f1']:.3f} ({e['seconds']:.0f} s)")
     version = ModelVersion.objects.get(training_run=run)
     print(f"gate: {run.gate.get('why')}", flush=True)
-    trained, _, _ = measured(engine.load(version).predict)  # the CRF alone
+    trained, _, _ = measured(engine.load(version, kind).predict)  # the CRF alone
     served, served_cpu, _ = measured(lambda xs: serving.predict_with(kind, xs, version))  # as a parse serves it
     print(f"trained micro F1 {trained['f1']:.3f}, served {served['f1']:.3f}", flush=True)
     in_production = serving.production(kind) == version

@@ -25,7 +25,7 @@ def production(kind: ModelKind | str):
 def predictor(kind: ModelKind | str, version) -> Callable[[list[Any]], list[dict]]:
     """What predicts with `version` as the kind serves it; None: the untrained default."""
     kind = _kind(kind)
-    return kind.serve(engine.load(version).predict) if version is not None else kind.default_predict
+    return kind.serve(engine.load(version, kind).predict) if version is not None else kind.default_predict
 
 
 def predict_with(kind: ModelKind | str, inputs: list[Any], version) -> list[dict]:

@@ -51,8 +51,9 @@ def build(kind, *, base: str, strategy: str, hp: Hyperparameters):
     return _model_class(kind.task_type, strategy).from_base(kind, base=base, strategy=strategy, hp=hp)
 
 
-def load(version):
-    """The trained model behind a ModelVersion; loaded once per process, least recently used dropped.
+def load(version, kind=None):
+    """The trained model behind a ModelVersion of `kind`; loaded once per process, least recently used dropped.
+    Models that read features through their kind (the CRF) need it; the engine never looks kinds up itself.
 
     Cached by the artifact's folder and when it was written, not the row id: ids repeat across databases (tests,
     a restored backup) while a folder rewritten by a later run must not serve the earlier model."""
@@ -64,7 +65,7 @@ def load(version):
             _loaded.move_to_end(key)
             return _loaded[key]
     meta = json.loads(meta_file.read_text())
-    model = _model_class(meta["task_type"], meta.get("strategy", "")).load(None, folder)
+    model = _model_class(meta["task_type"], meta.get("strategy", "")).load(kind, folder)
     with _lock:
         _loaded[key] = model
         while len(_loaded) > LOADED_VERSIONS_KEPT:

@@ -159,13 +159,6 @@ def spans_from_tags(tokens: list[tuple[int, int]], tags: list[str], scores: list
     return [[s, e, label, round(score, 4)] for s, e, label, score in spans]
 
 
-def _kind_of(name: str):
-    # A saved version is loaded without its kind (engine.load knows only the folder): the registry finds it by name.
-    from suite.ml.kinds import get_kind
-
-    return get_kind(name)
-
-
 class CRFModel:
     """A kind's CRF: features from the engine and the kind, CRFsuite's model held in memory, saved as its own file."""
 
@@ -199,7 +192,9 @@ class CRFModel:
     @classmethod
     def load(cls, kind, folder: Path) -> "CRFModel":
         meta = json.loads((Path(folder) / "fineloop.json").read_text())
-        return cls(kind=kind or _kind_of(meta["kind"]), meta=meta, model=(Path(folder) / MODEL_FILE).read_bytes())
+        if kind is None:  # its features come through the kind: without it the model would read other features
+            raise ValueError(f"a CRF version loads with its kind ({meta['kind']}); engine.load(version, kind)")
+        return cls(kind=kind, meta=meta, model=(Path(folder) / MODEL_FILE).read_bytes())
 
     def _use(self, model: bytes) -> None:
         import pycrfsuite
