@@ -52,21 +52,37 @@ def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8, 12, 20, 40)) -> int:
     return edges[max(0, bisect_right(edges, n) - 1)]
 
 
+_prefixes_of: tuple = (None, frozenset())  # the last gazetteer seen and every word-level prefix of its phrases
+
+
+def _prefixes(phrases: frozenset) -> frozenset:
+    """Every phrase's leading words (1..all): a line's words stop being looked up once no phrase starts with them."""
+    global _prefixes_of
+    seen, prefixes = _prefixes_of
+    if seen is not phrases:
+        prefixes = frozenset(p[:k] for p in phrases for k in range(1, len(p) + 1))
+        _prefixes_of = (phrases, prefixes)
+    return prefixes
+
+
 def gazetteer_tags(text: str, tokens: list[tuple[int, int]], lines: list[int], phrases: frozenset) -> list[str]:
     """B/I where the longest gazetteer phrase on a line covers a token, O elsewhere."""
     keys = [gazetteer_key(text[s:e]) for s, e in tokens]
-    tags = ["O"] * len(tokens)
+    prefixes = _prefixes(phrases)
+    n_tokens = len(tokens)
+    tags = ["O"] * n_tokens
     i = 0
-    while i < len(tokens):
+    while i < n_tokens:
         found = 0
         words: tuple[str, ...] = ()
+        line = lines[i]
         for n in range(GAZETTEER_WORDS):
             j = i + n
-            if j >= len(tokens) or lines[j] != lines[i]:
-                break
+            if j >= n_tokens or lines[j] != line or not keys[j]:
+                break  # a phrase stays on its line; punctuation ends it
             words += keys[j]
-            if not keys[j]:
-                break  # punctuation ends a phrase
+            if words not in prefixes:
+                break  # no phrase goes on from here
             if words in phrases:
                 found = n + 1
         if found:
@@ -77,6 +93,38 @@ def gazetteer_tags(text: str, tokens: list[tuple[int, int]], lines: list[int], p
     return tags
 
 
+_heading = lru_cache(maxsize=20_000)(heading_of)  # a pure function of the line; headings recur in every resume
+
+
+@lru_cache(maxsize=20_000)
+def _line_features(line: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a line's text says (before and after the line's blank-line mark, in the order the model was fit on)."""
+    stripped = line.strip()
+    return (
+        (
+            f"line.upper={stripped.isupper()}",
+            f"line.title={stripped.istitle()}",
+            f"line.heading={_heading(stripped) or '-'}",
+            f"line.name={name_in(line) is not None}",
+            f"line.words={_bucket(len(stripped.split()))}",
+        ),
+        (
+            f"line.comma={',' in stripped}",
+            f"line.email={bool(EMAIL.search(stripped))}",
+            f"line.year={bool(YEAR_IN.search(stripped))}",
+            f"line.titleword={bool(TITLE_WORDS.search(stripped))}",
+            f"line.degree={bool(DEGREE_WORDS.search(stripped))}",
+            f"line.school={bool(SCHOOL_WORDS.search(stripped))}",
+        ),
+    )
+
+
+@lru_cache(maxsize=256)
+def _marks(tag: str, name: str) -> tuple[str, str, str]:
+    """A B/I/O mark as the token's own feature, its next token's and its previous token's."""
+    return f"{name}={tag}", f"-1:{name}={tag}", f"1:{name}={tag}"
+
+
 def token_features(
     text: str,
     tokens: list[tuple[int, int]],
@@ -85,46 +133,33 @@ def token_features(
     taxonomy: Taxonomy,
     titles: frozenset = frozenset(),
 ) -> list[list[str]]:
-    """One list of resume features per token (CRFsuite attribute strings), the neighbours' marks included."""
+    """One list of resume features per token (CRFsuite attribute strings), the neighbours' marks included.
+
+    Built for speed (every parse of a served CRF): words, lines and marks come from caches, each line's features
+    are made once, and each token's list is its cached tuples joined."""
+    n_tokens = len(tokens)
     sections = split_sections(text)
     lines = line_of_tokens(text, tokens)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    rule = bio_tags(tokens, rule_spans)
-    skill = bio_tags(tokens, [(h.start, h.end, h.kind) for h in taxonomy.find(text)])
-    title = gazetteer_tags(text, tokens, lines, titles) if titles else ["O"] * len(tokens)
-    before_rule, after_rule = ["-1:rule=" + t for t in rule], ["1:rule=" + t for t in rule]
-    before_title, after_title = ["-1:onet=" + t for t in title], ["1:onet=" + t for t in title]
-    line_feats: dict[int, list[str]] = {}
+    rule = [_marks(t, "rule") for t in bio_tags(tokens, rule_spans)]
+    skill = [f"skill={t}" for t in bio_tags(tokens, [(h.start, h.end, h.kind) for h in taxonomy.find(text)])]
+    onet = [_marks(t, "onet") for t in (gazetteer_tags(text, tokens, lines, titles) if titles else ["O"] * n_tokens)]
     out = []
+    last_line, feats = -1, ()
     for i, (start, end) in enumerate(tokens):
         li = lines[i]
-        feats = line_feats.get(li)
-        if feats is None:
+        if li != last_line:
+            last_line = li
             ls = line_starts[li]
             le = text.find("\n", ls)
-            line = text[ls : len(text) if le < 0 else le]
-            stripped = line.strip()
+            head, tail = _line_features(text[ls : len(text) if le < 0 else le])
             prev_blank = li == 0 or not text[line_starts[li - 1] : ls].strip()
-            feats = line_feats[li] = [
-                f"line.upper={stripped.isupper()}",
-                f"line.title={stripped.istitle()}",
-                f"line.heading={heading_of(stripped) or '-'}",
-                f"line.name={name_in(line) is not None}",
-                f"line.words={_bucket(len(stripped.split()))}",
-                f"line.prevblank={prev_blank}",
-                f"line.comma={',' in stripped}",
-                f"line.email={bool(EMAIL.search(stripped))}",
-                f"line.year={bool(YEAR_IN.search(stripped))}",
-                f"line.titleword={bool(TITLE_WORDS.search(stripped))}",
-                f"line.degree={bool(DEGREE_WORDS.search(stripped))}",
-                f"line.school={bool(SCHOOL_WORDS.search(stripped))}",
-                f"section={section_of(sections, start)}",
-            ]
-        f = [*_word_features(text[start:end]), "rule=" + rule[i], "skill=" + skill[i], "onet=" + title[i], *feats]
+            feats = (*head, f"line.prevblank={prev_blank}", *tail, f"section={section_of(sections, start)}")
+        f = [*_word_features(text[start:end]), rule[i][0], skill[i], onet[i][0], *feats]
         if i > 0:
-            f += (before_rule[i - 1], before_title[i - 1])
-        if i + 1 < len(tokens):
-            f += (after_rule[i + 1], after_title[i + 1])
+            f += (rule[i - 1][1], onet[i - 1][1])
+        if i + 1 < n_tokens:
+            f += (rule[i + 1][2], onet[i + 1][2])
         out.append(f)
     return out
 

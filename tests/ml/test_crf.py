@@ -101,3 +101,36 @@ def test_an_untrained_crf_refuses_to_predict_or_save(tmp_path):
         model.predict(["Excel"])
     with pytest.raises(ValueError, match="not been trained"):
         model.save(tmp_path / "v1")
+
+
+def reference_token_features(text, tokens):
+    """The engine's token features written plainly, one token at a time: the fast path must give the same lists."""
+    words = [text[s:e] for s, e in tokens]
+    lines = C.line_of_tokens(text, tokens)
+    out = []
+    for i, w in enumerate(words):
+        first = min(j for j in range(i + 1) if lines[j] == lines[i])
+        f = [*C.word_features(w), f"pos={min(i - first, 6)}", f"line.n={C._bucket(lines[i])}"]
+        if i == first:
+            f.append("line.first")
+        if i + 1 == len(words) or lines[i + 1] != lines[i]:
+            f.append("line.last")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if not 0 <= j < len(words):
+                f.append(f"{d}:none")
+                continue
+            f += C.neighbour_features(words[j])[2 - d]
+            if abs(d) == 1 and lines[j] != lines[i]:
+                f.append(f"{d}:otherline")
+        out.append(f)
+    return out
+
+
+def test_the_fast_token_features_are_the_plain_ones_in_the_same_order():
+    texts = [e["input"] for e in skill_examples(5, 3)] + [
+        "JANE ROE\nData Analyst, jane@x.org\n\n  A\nb c d e f g h\n", "one", "a b\nc", "", "x\n\n\ny z w"
+    ]
+    for text in texts:
+        tokens = C.tokenize(text)
+        assert C.token_features(text, tokens) == reference_token_features(text, tokens), text

@@ -197,3 +197,32 @@ def test_train_entity_tagger_refuses_penalties_out_of_range():
 
     with pytest.raises(CommandError, match="l1_penalty"):
         call_command("train_entity_tagger", "--c1", "-1")
+
+
+def test_the_gazetteer_stops_early_but_finds_the_same_longest_phrases():
+    text = "Senior Data Analyst and Data Analyst Lead\nData\nAnalyst, data-analyst Chief Payroll Officer\n"
+    tokens = tokenize(text)
+    lines = [text.count("\n", 0, s) for s, _ in tokens]
+    titles = frozenset(map(crf.gazetteer_key, ["Data Analyst", "Data Analyst Lead", "Payroll Officer", "Chief"]))
+    words = [text[s:e] for s, e in tokens]
+
+    def brute(i):  # the longest phrase from token i, every length tried
+        found = 0
+        for n in range(1, crf.GAZETTEER_WORDS + 1):
+            keys = [crf.gazetteer_key(w) for w in words[i : i + n]]
+            if len(keys) < n or len(set(lines[i : i + n])) > 1 or not all(keys):
+                break
+            if tuple(k for key in keys for k in key) in titles:
+                found = n
+        return found
+
+    expected, i = ["O"] * len(tokens), 0
+    while i < len(tokens):
+        n = brute(i)
+        expected[i : i + max(n, 1)] = ["B"] + ["I"] * (n - 1) if n else ["O"]
+        i += max(n, 1)
+    tags = crf.gazetteer_tags(text, tokens, lines, titles)
+    assert tags == expected
+    assert [w for w, t in zip(words, tags) if t != "O"] == [
+        "Data", "Analyst", "Data", "Analyst", "Lead", "data-analyst", "Chief", "Payroll", "Officer"
+    ]
