@@ -67,7 +67,7 @@ class ClausesKind(K.ModelKind):
             if raw and raw[0].get("thresholded"):
                 blended = [thresholded_blend(text, p) for text, p in zip(texts, raw)]
             else:
-                blended = [p["scores"] for p in A.fused_clauses(lambda _texts: raw)(texts)]
+                blended = [p["scores"] for p in A.blended_with_patterns(texts, dict(enumerate(raw)))]
             sure = A.CLAUSE_FUSED_THRESHOLD
             return [{"labels": [label for label, v in s.items() if v >= sure], "scores": s} for s in blended]
 

@@ -47,26 +47,28 @@ def fused_clauses(predict):
     """
 
     def fused(texts):
-        present = [C.gate_words(text) for text in texts]
         rules = [C.rule_scores(text) for text in texts]
         read = [i for i, found in enumerate(rules) if found]
         predictions = predict([texts[i] for i in read]) if read else []
-        if len(predictions) == len(texts) != len(read):  # a predictor that had already scored every passage
-            by_passage = dict(enumerate(predictions))
-        else:
-            by_passage = dict(zip(read, predictions))
-        out = []
-        for i, text in enumerate(texts):
-            scores = by_passage.get(i, {}).get("scores", {})
-            blended = {label: CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0))
-                       + (1 - CLAUSE_MODEL_WEIGHT) * rules[i].get(label, 0.0) for label in C.LABELS}
-            # A passage that denies a category never yields it, however sure the model is (read only where it could show).
-            denied = {label for label, v in blended.items() if v > DENIAL_CHECK_ABOVE
-                      and C.denies(label, text, present=present[i])}
-            out.append({"scores": {label: 0.0 if label in denied else v for label, v in blended.items()}})
-        return out
+        return blended_with_patterns(texts, dict(zip(read, predictions)), rules=rules)
 
     return fused
+
+
+def blended_with_patterns(texts: list[str], predictions: dict[int, dict], *, rules: list[dict] | None = None) -> list[dict]:
+    """The model's scores (by passage index; a passage it did not read scores nothing) averaged with the patterns';
+    a passage that denies a category never yields it, however sure the model is (read only where it could show)."""
+    rules = rules if rules is not None else [C.rule_scores(text) for text in texts]
+    out = []
+    for i, text in enumerate(texts):
+        scores = predictions.get(i, {}).get("scores", {})
+        blended = {label: CLAUSE_MODEL_WEIGHT * float(scores.get(label, 0.0))
+                   + (1 - CLAUSE_MODEL_WEIGHT) * rules[i].get(label, 0.0) for label in C.LABELS}
+        present = C.gate_words(text)
+        denied = {label for label, v in blended.items() if v > DENIAL_CHECK_ABOVE
+                  and C.denies(label, text, present=present)}
+        out.append({"scores": {label: 0.0 if label in denied else v for label, v in blended.items()}})
+    return out
 
 
 class Pages:

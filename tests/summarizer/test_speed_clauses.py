@@ -97,9 +97,9 @@ def test_a_trained_averaged_model_reads_only_passages_a_pattern_fires_on_and_ans
         assert yes == {label for label in rules if not C.denies(label, text)}
 
 
-def test_a_predictor_that_already_scored_every_passage_is_read_in_order():
+def test_scores_of_every_passage_are_blended_in_order():
     scores = [{"scores": {"Governing Law": 0.9 if "governed" in t else 0.0}} for t in CLAUSES]
-    fused = A.fused_clauses(lambda _texts: scores)(CLAUSES)
+    fused = A.blended_with_patterns(CLAUSES, dict(enumerate(scores)))
     law = [p["scores"]["Governing Law"] for p in fused]
     assert law[1] == pytest.approx(0.5 * 0.9 + 0.5 * C.rule_scores(CLAUSES[1])["Governing Law"])
     assert max(law[:1] + law[2:]) == 0.0
