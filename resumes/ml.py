@@ -1,4 +1,6 @@
 """The careers app's learned components, registered with suite.ml: entity tagging and job matching."""
+from functools import lru_cache
+
 import numpy as np
 
 from suite.ml import kinds as K
@@ -56,19 +58,17 @@ class ResumeEntitiesKind(K.ModelKind):
         return predict
 
 
-_last_rules = (None, None, None)
-
-
 def _rules(text, taxonomy):
-    """The rules' spans of a text; the last text's kept, since serving asks twice (CRF features, then the merge)."""
-    global _last_rules
+    """The rules' spans of a text, a fresh copy each call: serving asks twice (CRF features, then the merge) for every
+    text of a batch, so they are kept per text and taxonomy."""
+    return [list(s) for s in _rule_spans(text, taxonomy)]
+
+
+@lru_cache(maxsize=256)
+def _rule_spans(text, taxonomy):
     from resumes.pipeline.entities import default_entities
 
-    seen_text, seen_taxonomy, spans = _last_rules
-    if seen_text != text or seen_taxonomy is not taxonomy:
-        spans = default_entities(text, taxonomy)
-        _last_rules = (text, taxonomy, spans)
-    return [list(s) for s in spans]
+    return tuple(tuple(s) for s in default_entities(text, taxonomy))
 
 
 @K.register
