@@ -452,8 +452,7 @@ def any_model_negations(kind) -> dict:
 
 def load_clause_model(folder: Path):
     """A saved clause model, whatever its strategy, as engine.load brings back a version."""
-    meta = json.loads((folder / "fineloop.json").read_text())
-    return engine._model_class(meta["task_type"], meta.get("strategy", "")).load(None, folder)
+    return engine.load_folder(folder)
 
 
 # --- CUAD: a per-category head on cached encoder embeddings ----------------------------------------------

@@ -87,7 +87,7 @@ def test_a_saved_model_loads_and_predicts_identically_without_pickle(tmp_path):
     assert meta["task_type"] == "multilabel" and meta["strategy"] == "sparse"
     with np.load(tmp_path / "v1" / "weights.npz", allow_pickle=False) as weights:  # no object arrays in it
         assert weights["coef"].shape == (3, len(json.loads((tmp_path / "v1" / "vocabulary.json").read_text())))
-    loaded = engine._model_class(meta["task_type"], meta["strategy"]).load(None, tmp_path / "v1")
+    loaded = engine.load_folder(tmp_path / "v1")
     texts = ["the fee shall be paid on invoice", "either party may cancel", "nothing"]
     for a, b in zip(model.predict(texts), loaded.predict(texts)):
         assert a["labels"] == b["labels"]

@@ -20,7 +20,7 @@ class Cancelled(Exception):
 
 __all__ = [
     "Cancelled", "SHALLOW_STRATEGIES", "STRATEGIES", "HyperparameterError", "Hyperparameters", "hyperparameters_parse",
-    "score", "load", "build", "forget",
+    "score", "load", "load_folder", "build", "forget",
 ]
 
 _loaded: "OrderedDict[tuple, object]" = OrderedDict()
@@ -64,13 +64,18 @@ def load(version, kind=None):
         if key in _loaded:
             _loaded.move_to_end(key)
             return _loaded[key]
-    meta = json.loads(meta_file.read_text())
-    model = _model_class(meta["task_type"], meta.get("strategy", "")).load(kind, folder)
+    model = load_folder(folder, kind)
     with _lock:
         _loaded[key] = model
         while len(_loaded) > LOADED_VERSIONS_KEPT:
             _loaded.popitem(last=False)
     return model
+
+
+def load_folder(folder: Path, kind=None):
+    """A saved model from its folder, whatever its strategy (`load` does this once per version and process)."""
+    meta = json.loads((Path(folder) / "fineloop.json").read_text())
+    return _model_class(meta["task_type"], meta.get("strategy", "")).load(kind, Path(folder))
 
 
 def forget() -> None:

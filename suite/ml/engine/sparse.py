@@ -25,7 +25,6 @@ from sklearn.linear_model import LogisticRegression
 from suite.ml.engine import Cancelled
 from suite.ml.engine.hparams import Hyperparameters
 from suite.ml.engine.loop import EpochRecord, FitResult
-from suite.ml.tasktypes import task_type_for
 
 FORMAT = 1
 NGRAMS = (1, 2)
@@ -56,7 +55,6 @@ class SparseModel:
     def __init__(self, *, meta: dict, vocabulary: list[str] | None = None, arrays: dict | None = None):
         self.meta = meta
         self.task_type = meta["task_type"]
-        self.task = task_type_for(self.task_type)
         self.labels = tuple(meta["labels"])
         self._counter = None
         self.idf = self.coef = self.intercept = self.shift = self.cap = None
