@@ -9,13 +9,12 @@ B-/I- marks, word lists (title, degree and school words, known regions) and gaze
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 from resumes.pipeline.sections import heading_of, section_of, split_sections
 from resumes.pipeline.skills import Taxonomy
 from resumes.pipeline.structure import DEGREE_WORDS, EMAIL, REGIONS, SCHOOL_WORDS, TITLE_WORDS, name_in
-from suite.ml.engine.crf import bio_tags, line_of_tokens
+from suite.ml.engine.crf import bio_tags, bucket, line_of_tokens
 
 MONTHS = {
     m[:3]
@@ -46,10 +45,6 @@ def _word_features(w: str) -> tuple[str, ...]:
         f"degree={bool(DEGREE_WORDS.fullmatch(w))}",
         f"school={bool(SCHOOL_WORDS.fullmatch(w))}",
     )
-
-
-def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8, 12, 20, 40)) -> int:
-    return edges[max(0, bisect_right(edges, n) - 1)]
 
 
 _prefixes_of: tuple = (None, frozenset())  # the last gazetteer seen and every word-level prefix of its phrases
@@ -106,7 +101,7 @@ def _line_features(line: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             f"line.title={stripped.istitle()}",
             f"line.heading={_heading(stripped) or '-'}",
             f"line.name={name_in(line) is not None}",
-            f"line.words={_bucket(len(stripped.split()))}",
+            f"line.words={bucket(len(stripped.split()))}",
         ),
         (
             f"line.comma={',' in stripped}",

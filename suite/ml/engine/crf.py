@@ -83,7 +83,8 @@ _EDGE = {d: (f"{d}:none",) for d in (-2, -1, 1, 2)}
 _OTHER_LINE = {-1: ("-1:otherline",), 1: ("1:otherline",)}
 
 
-def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8, 12, 20, 40)) -> int:
+def bucket(n: int, edges=(0, 1, 2, 3, 5, 8, 12, 20, 40)) -> int:
+    """A count as a coarse feature value: the largest edge not above it."""
     return edges[max(0, bisect_right(edges, n) - 1)]
 
 
@@ -118,7 +119,7 @@ def token_features(text: str, tokens: list[tuple[int, int]]) -> list[list[str]]:
         li = lines[i]
         if i == 0 or lines[i - 1] != li:
             first = i
-            line_n = f"line.n={_bucket(li)}"
+            line_n = f"line.n={bucket(li)}"
         f = [*own[i], pos[min(i - first, 6)], line_n]
         if i == first:
             f.append("line.first")
