@@ -110,7 +110,7 @@ def reference_token_features(text, tokens):
     out = []
     for i, w in enumerate(words):
         first = min(j for j in range(i + 1) if lines[j] == lines[i])
-        f = [*C.word_features(w), f"pos={min(i - first, 6)}", f"line.n={C._bucket(lines[i])}"]
+        f = [*C.word_features(w), f"pos={min(i - first, 6)}", f"line.n={C.bucket(lines[i])}"]
         if i == first:
             f.append("line.first")
         if i + 1 == len(words) or lines[i + 1] != lines[i]:
